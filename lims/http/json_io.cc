@@ -1,0 +1,139 @@
+#include "lims/http/json_io.h"
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+
+#include <sstream>
+
+namespace lims::http {
+namespace {
+
+template <typename T>
+Response Serialize(int status, const T& body) {
+  std::ostringstream out;
+  body.stringify(out);
+  return Response{status, "application/json", out.str(), {}};
+}
+
+bool IsDigits(const std::string& s) {
+  if (s.empty() || s.size() > 18) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Response JsonResponse(int status, const JsonObject& body) { return Serialize(status, body); }
+Response JsonResponse(int status, const Poco::JSON::Array& body) { return Serialize(status, body); }
+
+BodyReader::BodyReader(const std::string& body) {
+  try {
+    Poco::JSON::Parser parser;
+    Poco::Dynamic::Var value = parser.parse(body);
+    if (value.type() == typeid(Poco::JSON::Object::Ptr)) {
+      object_ = value.extract<Poco::JSON::Object::Ptr>();
+    } else {
+      parse_error_ = "the body must be a JSON object";
+    }
+  } catch (const Poco::Exception& e) {
+    parse_error_ = "malformed JSON: " + e.message();
+  }
+}
+
+bool BodyReader::Has(const std::string& field) {
+  read_.insert(field);
+  return object_ && object_->has(field) && !object_->isNull(field);
+}
+
+std::string BodyReader::RequiredString(const std::string& field) {
+  if (!Has(field)) {
+    if (object_) Fail(field, "is required");
+    return "";
+  }
+  Poco::Dynamic::Var v = object_->get(field);
+  if (!v.isString()) {
+    Fail(field, "must be a string");
+    return "";
+  }
+  std::string s = v.extract<std::string>();
+  if (s.empty()) Fail(field, "must not be empty");
+  return s;
+}
+
+std::string BodyReader::OptionalString(const std::string& field, const std::string& fallback) {
+  std::optional<std::string> v = NullableString(field);
+  return v ? *v : fallback;
+}
+
+std::optional<std::string> BodyReader::NullableString(const std::string& field) {
+  if (!Has(field)) return std::nullopt;
+  Poco::Dynamic::Var v = object_->get(field);
+  if (!v.isString()) {
+    Fail(field, "must be a string");
+    return std::nullopt;
+  }
+  return v.extract<std::string>();
+}
+
+int64_t BodyReader::RequiredInteger(const std::string& field) {
+  if (!Has(field)) {
+    if (object_) Fail(field, "is required");
+    return 0;
+  }
+  Poco::Dynamic::Var v = object_->get(field);
+  if (!v.isInteger()) {
+    Fail(field, "must be a whole number");
+    return 0;
+  }
+  return v.convert<int64_t>();
+}
+
+int64_t BodyReader::RequiredId(const std::string& field) {
+  if (!Has(field)) {
+    if (object_) Fail(field, "is required");
+    return 0;
+  }
+  Poco::Dynamic::Var v = object_->get(field);
+  if (v.isInteger()) return v.convert<int64_t>();
+  if (v.isString() && IsDigits(v.extract<std::string>())) return std::stoll(v.extract<std::string>());
+  Fail(field, "must be an id (digits)");
+  return 0;
+}
+
+std::vector<std::string> BodyReader::StringArray(const std::string& field, bool required) {
+  std::vector<std::string> out;
+  if (!Has(field)) {
+    if (required && object_) Fail(field, "is required");
+    return out;
+  }
+  Poco::JSON::Array::Ptr array = object_->getArray(field);
+  if (array.isNull()) {
+    Fail(field, "must be an array of strings");
+    return out;
+  }
+  for (size_t i = 0; i < array->size(); ++i) {
+    Poco::Dynamic::Var item = array->get(static_cast<unsigned>(i));
+    if (!item.isString()) {
+      Fail(field + "[" + std::to_string(i) + "]", "must be a string");
+      continue;
+    }
+    out.push_back(item.extract<std::string>());
+  }
+  return out;
+}
+
+Status BodyReader::Finish() {
+  if (!object_) return Status::InvalidArgument(parse_error_);
+  std::vector<std::string> names;
+  object_->getNames(names);
+  for (const std::string& name : names) {
+    if (read_.count(name) == 0) Fail(name, "unknown field");
+  }
+  if (errors_.empty()) return Status::Ok();
+  return Status::InvalidArgument("the request body has invalid fields", errors_);
+}
+
+}  // namespace lims::http

@@ -1,0 +1,37 @@
+// Request and Response: the HTTP layer's own value types. Handlers take a Request and return a
+// Response, so they can be called in tests without sockets; only dispatcher.cc touches Poco's
+// server classes.
+#ifndef LIMS_HTTP_MESSAGE_H_
+#define LIMS_HTTP_MESSAGE_H_
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lims::http {
+
+struct Request {
+  std::string method;
+  std::string path;
+  std::multimap<std::string, std::string> query;
+  std::map<std::string, std::string> params;   // path parameters from the route pattern
+  std::map<std::string, std::string> headers;  // names in lower case
+  std::string body;
+  std::string request_id;
+
+  // The first value of a query parameter, or "" when absent.
+  std::string Query(const std::string& name) const;
+  bool HasQuery(const std::string& name) const { return query.count(name) > 0; }
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+}  // namespace lims::http
+
+#endif  // LIMS_HTTP_MESSAGE_H_

@@ -1,0 +1,25 @@
+// RFC 7807 problem responses: the single place where a Status becomes an HTTP error.
+//
+//   {"type": "https://pramaan.dev/problems/validation", "title": "Invalid request", "status": 400,
+//    "detail": "...", "errors": [{"field": "values[1]", "reason": "not a decimal number"}]}
+//
+// kInternal details are logged by the dispatcher, never sent: the client gets a generic 500.
+#ifndef LIMS_HTTP_PROBLEM_H_
+#define LIMS_HTTP_PROBLEM_H_
+
+#include <string>
+#include <vector>
+
+#include "lims/core/status.h"
+#include "lims/http/message.h"
+
+namespace lims::http {
+
+int HttpStatusFor(Status::Code code);
+Response Problem(int status, const std::string& title, const std::string& detail,
+                 const std::vector<FieldError>& errors = {});
+Response ProblemFromStatus(const Status& status);
+
+}  // namespace lims::http
+
+#endif  // LIMS_HTTP_PROBLEM_H_

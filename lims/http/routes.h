@@ -1,0 +1,17 @@
+// Route tables: which handler serves which path. Each function adds one area's routes.
+#ifndef LIMS_HTTP_ROUTES_H_
+#define LIMS_HTTP_ROUTES_H_
+
+#include "lims/http/app_context.h"
+#include "lims/http/router.h"
+
+namespace lims::http {
+
+// GET /health, GET /api/v1/version, GET /api/openapi.json
+void AddSystemRoutes(Router& router, AppContext& context);
+// Samples, their tests and results, the preliminary report, and the organisations list.
+void AddSampleRoutes(Router& router, AppContext& context);
+
+}  // namespace lims::http
+
+#endif  // LIMS_HTTP_ROUTES_H_

@@ -1,0 +1,191 @@
+// limsd: Pramaan's service. The ServerApplication subclass is the one composition root: it reads
+// the configuration, builds the log, the connection pool and the route table, and hands them to the
+// HTTP server by reference. Nothing below it calls Application::instance().
+//
+//   limsd [--config=FILE]     migrate (unless migrate.on_start=false) and serve
+//   limsd --migrate           apply pending migrations and exit
+//   limsd --load-demo         migrate, load the demo lab's data and exit
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+#include <Poco/Util/ServerApplication.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "lims/http/app_context.h"
+#include "lims/http/dispatcher.h"
+#include "lims/http/routes.h"
+#include "lims/server/settings.h"
+#include "lims/store/demo_data.h"
+#include "lims/store/migrator.h"
+#include "lims/store/mysql_sample_store.h"
+
+namespace lims::server {
+
+using Poco::Util::Application;
+using Poco::Util::Option;
+using Poco::Util::OptionSet;
+
+class Limsd final : public Poco::Util::ServerApplication {
+ protected:
+  void defineOptions(OptionSet& options) override {
+    ServerApplication::defineOptions(options);
+    options.addOption(Option("help", "h", "print this help and exit"));
+    options.addOption(Option("config", "c", "properties file (default: ./lims.properties if present)")
+                          .argument("FILE"));
+    options.addOption(Option("migrate", "", "apply pending schema migrations and exit"));
+    options.addOption(Option("load-demo", "", "migrate, load the demo lab's data and exit"));
+  }
+
+  void handleOption(const std::string& name, const std::string& value) override {
+    ServerApplication::handleOption(name, value);
+    if (name == "help") help_ = true;
+    if (name == "config") config_file_ = value;
+    if (name == "migrate") command_ = Command::kMigrate;
+    if (name == "load-demo") command_ = Command::kLoadDemo;
+    if (help_) stopOptionsProcessing();
+  }
+
+  void initialize(Application& self) override {
+    if (!config_file_.empty()) {
+      loadConfiguration(config_file_);
+    } else if (std::filesystem::exists("lims.properties")) {
+      loadConfiguration("lims.properties");
+    }
+    // Environment variables win over the file (lower priority numbers are consulted first).
+    config().add(EnvironmentLayer(ProcessEnvironment()), -100, false);
+    ServerApplication::initialize(self);
+  }
+
+  int main(const ArgVec&) override {
+    if (help_) return Help();
+    Result<Settings> settings = ReadSettings(config());
+    if (!settings.ok()) {
+      std::cerr << "limsd: " << settings.status().message() << "\n";
+      return EXIT_CONFIG;
+    }
+    log::Log log(settings->log);
+    store::ConnectionPool pool(settings->db);
+    if (int rc = PrepareDatabase(*settings, pool, log); rc != EXIT_OK) return rc;
+    if (command_ == Command::kMigrate) return EXIT_OK;
+    if (command_ == Command::kLoadDemo) return LoadDemo(*settings, pool, log);
+    return Serve(*settings, pool, log);
+  }
+
+ private:
+  enum class Command { kServe, kMigrate, kLoadDemo };
+
+  int Help() {
+    Poco::Util::HelpFormatter formatter(options());
+    formatter.setCommand(commandName());
+    formatter.setUsage("[options]");
+    formatter.setHeader("Pramaan LIMS service. Configuration: lims.properties, overridden by LIMS_* variables.");
+    formatter.format(std::cout);
+    return EXIT_OK;
+  }
+
+  // Waits for the database (it may still be starting), then migrates and records the lab.
+  int PrepareDatabase(const Settings& s, store::ConnectionPool& pool, log::Log& log) {
+    Result<store::ConnectionPool::Lease> lease = WaitForDatabase(s, pool, log);
+    if (!lease.ok()) {
+      log.Error("database unreachable", {{"db", s.db.Describe()}, {"error", lease.status().message()}});
+      return EXIT_UNAVAILABLE;
+    }
+    if (s.migrate_on_start || command_ != Command::kServe) {
+      if (int rc = Migrate(s, lease->connection(), log); rc != EXIT_OK) return rc;
+    }
+    store::MysqlSampleStore store(lease->connection());
+    const Status lab = store.EnsureLab(s.lab);
+    if (!lab.ok()) {
+      log.Error("cannot record the lab", {{"error", lab.message()}});
+      return EXIT_SOFTWARE;
+    }
+    return EXIT_OK;
+  }
+
+  Result<store::ConnectionPool::Lease> WaitForDatabase(const Settings& s, store::ConnectionPool& pool, log::Log& log) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(s.db_start_wait_s);
+    for (int attempt = 0;; ++attempt) {
+      Result<store::ConnectionPool::Lease> lease = pool.Acquire();
+      if (lease.ok() || std::chrono::steady_clock::now() >= deadline) return lease;
+      if (attempt == 0) log.Warn("waiting for the database", {{"db", s.db.Describe()}});
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+  }
+
+  int Migrate(const Settings& s, sql::Connection& connection, log::Log& log) {
+    Result<std::vector<store::MigrationFile>> files = store::ReadMigrations(s.schema_dir);
+    Result<store::MigrationReport> report = files.ok() ? store::Migrate(connection, *files)
+                                                       : Result<store::MigrationReport>(files.status());
+    if (!report.ok()) {
+      // Printed as well as logged: this is the message an operator must not miss.
+      std::cerr << "limsd: refusing to start: " << report.status().message() << "\n";
+      log.Error("migration refused", {{"error", report.status().message()}});
+      return EXIT_CONFIG;
+    }
+    for (const std::string& name : report->applied) log.Info("migration applied", {{"file", name}});
+    log.Info("schema up to date", {{"applied", std::to_string(report->applied.size())},
+                                   {"already_applied", std::to_string(report->already_applied)}});
+    return EXIT_OK;
+  }
+
+  int LoadDemo(const Settings& s, store::ConnectionPool& pool, log::Log& log) {
+    Result<store::ConnectionPool::Lease> lease = pool.Acquire();
+    SystemClock clock;
+    const Status status = lease.ok() ? store::LoadDemoData(lease->connection(), s.lab, clock) : lease.status();
+    if (!status.ok()) {
+      log.Error("demo data not loaded", {{"error", status.ToString()}});
+      return EXIT_SOFTWARE;
+    }
+    log.Info("demo data loaded", {{"lab", s.lab.code}});
+    return EXIT_OK;
+  }
+
+  int Serve(const Settings& s, store::ConnectionPool& pool, log::Log& log) {
+    SystemClock clock;
+    http::AppContext context{pool, clock, s.lab, s.fonts, LIMS_VERSION, LIMS_GIT_REVISION};
+    http::Router router;
+    http::AddSystemRoutes(router, context);
+    http::AddSampleRoutes(router, context);
+
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(s.http_host, static_cast<Poco::UInt16>(s.http_port)));
+    auto params = new Poco::Net::HTTPServerParams;  // owned by the server (Poco's AutoPtr)
+    params->setMaxThreads(s.http_threads);
+    params->setMaxQueued(256);
+    params->setKeepAlive(true);
+    params->setTimeout(Poco::Timespan(30, 0));
+    Poco::Net::HTTPServer server(new http::DispatcherFactory(router, log, {s.max_body_bytes}), socket, params);
+    server.start();
+    const int port = socket.address().port();
+    WritePortFile(s.port_file, port);
+    log.Info("limsd serving", {{"address", s.http_host + ":" + std::to_string(port)}, {"db", s.db.Describe()},
+                               {"lab", s.lab.code}, {"version", LIMS_VERSION}});
+    waitForTerminationRequest();
+    log.Info("limsd stopping");
+    server.stopAll(true);
+    return EXIT_OK;
+  }
+
+  static void WritePortFile(const std::string& path, int port) {
+    if (path.empty()) return;
+    const std::string tmp = path + ".tmp";
+    std::ofstream(tmp) << port << "\n";
+    std::filesystem::rename(tmp, path);  // atomic: a reader never sees a half-written file
+  }
+
+  bool help_ = false;
+  std::string config_file_;
+  Command command_ = Command::kServe;
+};
+
+}  // namespace lims::server
+
+POCO_SERVER_MAIN(lims::server::Limsd)

@@ -1,0 +1,105 @@
+#include "lims/server/settings.h"
+
+#include <Poco/Exception.h>
+
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+extern char** environ;
+
+namespace lims::server {
+namespace {
+
+std::string KeyFor(const std::string& variable) {
+  std::string key = variable.substr(5);  // drop "LIMS_"
+  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const size_t underscore = key.find('_');
+  if (underscore != std::string::npos) key[underscore] = '.';
+  return key;
+}
+
+Result<std::string> ReadSecretFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::InvalidArgument("db.password_file: cannot read " + path);
+  std::string secret;
+  std::getline(in, secret);
+  return secret;
+}
+
+Status ReadDb(const Poco::Util::AbstractConfiguration& c, Settings* s) {
+  Result<store::DbConfig> db = store::ParseDbUrl(c.getString("db.url", "mysql://pramaan@127.0.0.1:3307/pramaan"));
+  if (!db.ok()) return Status::InvalidArgument("db.url: " + db.status().message());
+  s->db = *db;
+  s->db.pool_size = c.getInt("db.pool_size", 16);
+  s->db.connect_timeout_s = c.getInt("db.connect_timeout_s", 3);
+  s->db.read_timeout_s = c.getInt("db.read_timeout_s", 30);
+  s->db_start_wait_s = c.getInt("db.start_wait_s", 30);
+  if (c.has("db.password")) {
+    s->db.password = c.getString("db.password");
+  } else if (c.has("db.password_file")) {
+    Result<std::string> secret = ReadSecretFile(c.getString("db.password_file"));
+    if (!secret.ok()) return secret.status();
+    s->db.password = *secret;
+  }
+  if (s->db.pool_size < 1) return Status::InvalidArgument("db.pool_size must be at least 1");
+  return Status::Ok();
+}
+
+Status ReadHttp(const Poco::Util::AbstractConfiguration& c, Settings* s) {
+  s->http_host = c.getString("http.host", s->http_host);
+  s->http_port = c.getInt("http.port", s->http_port);
+  s->http_threads = c.getInt("http.threads", s->http_threads);
+  s->max_body_bytes = static_cast<size_t>(c.getInt64("http.max_body_bytes", static_cast<Poco::Int64>(s->max_body_bytes)));
+  s->port_file = c.getString("http.port_file", "");
+  if (s->http_port < 0 || s->http_port > 65535) return Status::InvalidArgument("http.port must be 0..65535");
+  if (s->http_threads < 1) return Status::InvalidArgument("http.threads must be at least 1");
+  return Status::Ok();
+}
+
+void ReadRest(const Poco::Util::AbstractConfiguration& c, Settings* s) {
+  s->migrate_on_start = c.getBool("migrate.on_start", true);
+  s->schema_dir = c.getString("schema.dir", LIMS_DEFAULT_SCHEMA_DIR);
+  s->lab.code = c.getString("lab.code", "AGR");
+  s->lab.name = c.getString("lab.name", "Footwear Testing Laboratory, Agra");
+  s->lab.address = c.getString("lab.address", "Agra, Uttar Pradesh, India");
+  s->lab.accreditation = c.getString("lab.accreditation", "");
+  s->log.level = c.getString("log.level", "info");
+  s->log.format = log::ParseFormat(c.getString("log.format", "text"));
+  s->fonts = reports::FontSet::Default();
+  s->fonts.regular = c.getString("reports.font_regular", s->fonts.regular);
+  s->fonts.bold = c.getString("reports.font_bold", s->fonts.bold);
+}
+
+}  // namespace
+
+Poco::AutoPtr<Poco::Util::MapConfiguration> EnvironmentLayer(const std::vector<std::string>& environment) {
+  Poco::AutoPtr<Poco::Util::MapConfiguration> layer(new Poco::Util::MapConfiguration);
+  for (const std::string& entry : environment) {
+    const size_t eq = entry.find('=');
+    if (eq == std::string::npos || entry.rfind("LIMS_", 0) != 0 || eq <= 5) continue;
+    layer->setString(KeyFor(entry.substr(0, eq)), entry.substr(eq + 1));
+  }
+  return layer;
+}
+
+std::vector<std::string> ProcessEnvironment() {
+  std::vector<std::string> out;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) out.emplace_back(*e);
+  return out;
+}
+
+Result<Settings> ReadSettings(const Poco::Util::AbstractConfiguration& config) {
+  Settings s;
+  try {
+    LIMS_RETURN_IF_ERROR(ReadHttp(config, &s));
+    LIMS_RETURN_IF_ERROR(ReadDb(config, &s));
+    ReadRest(config, &s);
+  } catch (const Poco::Exception& e) {
+    return Status::InvalidArgument("configuration: " + e.displayText());
+  }
+  if (s.lab.code.empty() || s.lab.code.size() > 8) return Status::InvalidArgument("lab.code must be 1 to 8 letters");
+  return s;
+}
+
+}  // namespace lims::server

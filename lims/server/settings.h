@@ -1,0 +1,51 @@
+// Settings: limsd's configuration, read once from Poco's layered configuration.
+//
+// Layers, highest precedence first: environment variables LIMS_* (LIMS_DB_URL → db.url,
+// LIMS_HTTP_PORT → http.port: drop the prefix, lower-case, first '_' becomes '.'), then the
+// properties file (lims.properties, every key documented there with its default), then the
+// defaults below. Secrets come only from the environment (LIMS_DB_PASSWORD) or a file under var/
+// (db.password_file), never from the properties file.
+#ifndef LIMS_SERVER_SETTINGS_H_
+#define LIMS_SERVER_SETTINGS_H_
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Util/AbstractConfiguration.h>
+#include <Poco/Util/MapConfiguration.h>
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "lims/core/lab.h"
+#include "lims/core/status.h"
+#include "lims/log/log.h"
+#include "lims/store/db_config.h"
+#include "reports/sample_report.h"
+
+namespace lims::server {
+
+struct Settings {
+  std::string http_host = "127.0.0.1";  // loopback until authentication lands; a proxy fronts it
+  int http_port = 8080;
+  int http_threads = 16;
+  size_t max_body_bytes = 1 << 20;
+  std::string port_file;  // when set, the bound port is written there (tests use port 0)
+  store::DbConfig db;
+  int db_start_wait_s = 30;
+  bool migrate_on_start = true;
+  std::string schema_dir;
+  Lab lab;
+  log::Options log;
+  reports::FontSet fonts;
+};
+
+// Maps LIMS_* variables ("LIMS_DB_URL=...") to configuration keys ("db.url").
+Poco::AutoPtr<Poco::Util::MapConfiguration> EnvironmentLayer(const std::vector<std::string>& environment);
+std::vector<std::string> ProcessEnvironment();
+
+// kInvalidArgument naming the key and the problem.
+Result<Settings> ReadSettings(const Poco::Util::AbstractConfiguration& config);
+
+}  // namespace lims::server
+
+#endif  // LIMS_SERVER_SETTINGS_H_

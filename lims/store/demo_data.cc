@@ -1,0 +1,79 @@
+#include "lims/store/demo_data.h"
+
+#include "lims/core/sample_service.h"
+#include "lims/store/mysql_sample_store.h"
+
+namespace lims::store {
+namespace {
+
+Organization Sikandra() {
+  return {0, "Sikandra Footwear Exports Pvt Ltd", "0512345678", "09AAACS1234F1ZQ",
+          "12 Sikandra Industrial Area, Agra 282007", "Agra", "Leather footwear"};
+}
+
+Organization Jajmau() {
+  return {0, "Jajmau Leather Works", "0598765432", "09AABCJ5678K1Z3", "Plot 7, Jajmau, Kanpur 208010",
+          "Kanpur Nagar", "Leather products"};
+}
+
+NewSample Boot(int64_t exporter) {
+  NewSample s;
+  s.exporter_id = exporter;
+  s.product = "Men's safety boot, black leather, steel toecap";
+  s.article = "AGR-BT-204";
+  s.sizes = {"42"};
+  s.lot = "L-2026-118";
+  s.quantity = 6;
+  s.quantity_unit = "pairs";
+  s.destination = "DE";
+  s.storage_location = "R2-S4";
+  s.requirements = {"REACH-XVII-47-CRVI-LEATHER", "EN20345-2022-SOLE-BOND"};
+  return s;
+}
+
+NewSample Sandal(int64_t exporter) {
+  NewSample s = Boot(exporter);
+  s.product = "Women's sandal, tan vegetable-tanned leather, brass buckle";
+  s.article = "JLW-SD-031";
+  s.sizes = {"37", "38"};
+  s.lot = "K-0921";
+  s.quantity = 4;
+  s.destination = "FR";
+  s.condition = ReceiptCondition::kDamaged;
+  s.condition_note = "Outer carton crushed; pairs intact";
+  s.requirements = {"REACH-XVII-47-CRVI-LEATHER", "REACH-XVII-27-NI-RELEASE"};
+  return s;
+}
+
+Status EnterFirstResult(SampleService& service, const SampleRecord& sample, const char* value) {
+  if (sample.tests.empty()) return Status::Ok();
+  const TestRecord& t = sample.tests.front();
+  ResultEntry entry{{value, value}, t.limit.unit, std::string("0.5"), "demo data"};
+  return service.EnterResult(t.id, entry).status();
+}
+
+}  // namespace
+
+Status LoadDemoData(sql::Connection& connection, const Lab& lab, const Clock& clock) {
+  MysqlSampleStore store(connection);
+  LIMS_RETURN_IF_ERROR(store.EnsureLab(lab));
+  Result<int64_t> agra = store.EnsureOrganization(Sikandra());
+  if (!agra.ok()) return agra.status();
+  Result<int64_t> kanpur = store.EnsureOrganization(Jajmau());
+  if (!kanpur.ok()) return kanpur.status();
+  SampleQuery first;
+  first.limit = 1;
+  Result<std::vector<SampleRecord>> existing = store.ListSamples(first);
+  if (!existing.ok() || !existing->empty()) return existing.status();
+
+  SampleService service(store, clock, lab.code);
+  Result<SampleRecord> boot = service.Register(Boot(*agra));
+  if (!boot.ok()) return boot.status();
+  LIMS_RETURN_IF_ERROR(EnterFirstResult(service, *boot, "1.2"));
+  Result<SampleRecord> sandal = service.Register(Sandal(*kanpur));
+  if (!sandal.ok()) return sandal.status();
+  LIMS_RETURN_IF_ERROR(EnterFirstResult(service, *sandal, "4.8"));
+  return service.Register(Boot(*kanpur)).status();
+}
+
+}  // namespace lims::store

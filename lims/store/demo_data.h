@@ -1,0 +1,21 @@
+// Demo data for `./run.sh`: a lab, two exporters from Agra and Kanpur and a few samples in
+// different states, registered through the same service as real intake (so numbers are real).
+// Idempotent: does nothing when the lab already has samples.
+#ifndef LIMS_STORE_DEMO_DATA_H_
+#define LIMS_STORE_DEMO_DATA_H_
+
+#include "lims/core/clock.h"
+#include "lims/core/lab.h"
+#include "lims/core/status.h"
+
+namespace sql {
+class Connection;
+}
+
+namespace lims::store {
+
+Status LoadDemoData(sql::Connection& connection, const Lab& lab, const Clock& clock);
+
+}  // namespace lims::store
+
+#endif  // LIMS_STORE_DEMO_DATA_H_

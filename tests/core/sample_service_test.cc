@@ -1,0 +1,504 @@
+#include "lims/core/sample_service.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "lims/core/in_memory_sample_store.h"
+#include "tests/support/test_support.h"
+
+namespace lims {
+namespace {
+
+constexpr char kChromium[] = "REACH-XVII-47-CRVI-LEATHER";
+constexpr char kFlex[] = "EN-ISO-17707-FLEX";
+
+Timestamp At(const std::string& text) {
+  Result<Timestamp> t = ParseRfc3339(text);
+  EXPECT_TRUE(t.ok()) << text;
+  return t.ok() ? *t : Timestamp();
+}
+
+Decimal D(const std::string& text) {
+  Result<Decimal> d = Decimal::Parse(text);
+  EXPECT_TRUE(d.ok()) << text;
+  return d.ok() ? *d : Decimal();
+}
+
+std::vector<std::string> Fields(const Status& s) {
+  std::vector<std::string> out;
+  for (const FieldError& e : s.field_errors()) out.push_back(e.field);
+  return out;
+}
+
+ResultEntry Entry(std::vector<std::string> values, std::string unit = "mg/kg") {
+  ResultEntry e;
+  e.values = std::move(values);
+  e.unit = std::move(unit);
+  return e;
+}
+
+// A store with one exporter and two requirements, a clock in late November 2026 and a service over
+// them, as one request of the running server would see them.
+class SampleServiceTest : public ::testing::Test {
+ protected:
+  SampleServiceTest() : clock_(At("2026-11-23T10:15:00Z")), service_(store_, clock_, "AGR") {
+    Organization org;
+    org.name = "Agra Leather Exports";
+    org.district = "Agra";
+    exporter_ = store_.AddOrganization(org);
+    store_.AddRequirement(kChromium, "REACH Annex XVII", "entry 47", "Chromium(VI) content", "EN ISO 17075-1",
+                          Limit{Comparator::kLess, D("3"), "mg/kg"});
+    store_.AddRequirement(kFlex, "EN ISO 20344", "5.2", "Flex resistance", "EN ISO 17707",
+                          Limit{Comparator::kGreaterOrEqual, D("30000"), "cycles"});
+  }
+
+  NewSample Intake(std::vector<std::string> requirements = {kChromium, kFlex}) const {
+    NewSample s;
+    s.exporter_id = exporter_;
+    s.product = "leather footwear";
+    s.article = "ART-7";
+    s.lot = "L-2026-04";
+    s.quantity = 6;
+    s.quantity_unit = "pairs";
+    s.destination = "DE";
+    s.storage_location = "Shelf A3";
+    s.requirements = std::move(requirements);
+    return s;
+  }
+
+  // Registers a sample with the chromium test only and returns that test's id.
+  int64_t RegisterChromiumTest() {
+    Result<SampleRecord> r = service_.Register(Intake({kChromium}));
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() && !r->tests.empty() ? r->tests[0].id : -1;
+  }
+
+  InMemorySampleStore store_;
+  FakeClock clock_;
+  SampleService service_;
+  int64_t exporter_ = 0;
+};
+
+TEST_F(SampleServiceTest, RegisterAssignsGaplessNumbers) {
+  Result<SampleRecord> first = service_.Register(Intake());
+  Result<SampleRecord> second = service_.Register(Intake());
+  ASSERT_OK(first);
+  ASSERT_OK(second);
+  EXPECT_EQ(first->number, "AGR-2026-000001");
+  EXPECT_EQ(second->number, "AGR-2026-000002");
+  EXPECT_NE(first->id, second->id);
+}
+
+TEST_F(SampleServiceTest, RegisterRecordsTheIntake) {
+  Result<SampleRecord> r = service_.Register(Intake());
+  ASSERT_OK(r);
+  EXPECT_EQ(r->exporter_id, exporter_);
+  EXPECT_EQ(r->exporter_name, "Agra Leather Exports");
+  EXPECT_EQ(r->product, "leather footwear");
+  EXPECT_EQ(r->quantity, 6);
+  EXPECT_EQ(r->status, SampleStatus::kReceived);
+  EXPECT_EQ(r->received_at, clock_.Now());
+}
+
+TEST_F(SampleServiceTest, RegisterCreatesOnePendingTestPerRequirement) {
+  Result<SampleRecord> r = service_.Register(Intake());
+  ASSERT_OK(r);
+  ASSERT_EQ(r->tests.size(), 2u);
+  const TestRecord& chromium = r->tests[0];
+  EXPECT_EQ(chromium.requirement, kChromium);
+  EXPECT_EQ(chromium.sample_number, r->number);
+  EXPECT_EQ(chromium.standard, "REACH Annex XVII");
+  EXPECT_EQ(chromium.clause, "entry 47");
+  EXPECT_EQ(chromium.method, "EN ISO 17075-1");
+  EXPECT_EQ(chromium.limit.ToDisplay(), "< 3 mg/kg");
+  EXPECT_EQ(chromium.status, TestStatus::kPending);
+  EXPECT_FALSE(chromium.result.has_value());
+  EXPECT_EQ(r->tests[1].requirement, kFlex);
+  EXPECT_NE(r->tests[0].id, r->tests[1].id);
+}
+
+TEST_F(SampleServiceTest, RegisterWritesTheReceivedCustodyEvent) {
+  NewSample intake = Intake();
+  intake.condition = ReceiptCondition::kDamaged;
+  intake.condition_note = "box crushed";
+  Result<SampleRecord> r = service_.Register(intake);
+  ASSERT_OK(r);
+  ASSERT_EQ(r->custody.size(), 1u);
+  EXPECT_EQ(r->custody[0].event, "received");
+  EXPECT_EQ(r->custody[0].location, "Shelf A3");
+  EXPECT_EQ(r->custody[0].note, "box crushed");
+  EXPECT_EQ(r->custody[0].at, clock_.Now());
+}
+
+TEST_F(SampleServiceTest, RegisterRestartsNumberingInANewYear) {
+  FakeClock clock(At("2026-12-31T23:00:00Z"));
+  SampleService service(store_, clock, "AGR");
+  Result<SampleRecord> december = service.Register(Intake());
+  ASSERT_OK(december);
+  EXPECT_EQ(december->number, "AGR-2026-000001");
+  clock.Advance(std::chrono::hours(2));
+  Result<SampleRecord> january = service.Register(Intake());
+  ASSERT_OK(january);
+  EXPECT_EQ(january->number, "AGR-2027-000001");
+  Result<SampleRecord> next = service.Register(Intake());
+  ASSERT_OK(next);
+  EXPECT_EQ(next->number, "AGR-2027-000002");
+}
+
+TEST_F(SampleServiceTest, RegisterNumbersEachLabSeparately) {
+  SampleService other_lab(store_, clock_, "KNP");
+  ASSERT_OK(service_.Register(Intake()));
+  Result<SampleRecord> r = other_lab.Register(Intake());
+  ASSERT_OK(r);
+  EXPECT_EQ(r->number, "KNP-2026-000001");
+}
+
+TEST_F(SampleServiceTest, RegisterRejectsBrokenIntakeRules) {
+  NewSample intake = Intake();
+  intake.quantity = 0;
+  Result<SampleRecord> r = service_.Register(intake);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable);
+  EXPECT_EQ(Fields(r.status()), std::vector<std::string>{"quantity"});
+}
+
+TEST_F(SampleServiceTest, RegisterRejectsUnknownExporter) {
+  NewSample intake = Intake();
+  intake.exporter_id = exporter_ + 100;
+  Result<SampleRecord> r = service_.Register(intake);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable);
+  ASSERT_EQ(r.status().field_errors().size(), 1u);
+  EXPECT_EQ(r.status().field_errors()[0], (FieldError{"exporter", "no such organization"}));
+}
+
+TEST_F(SampleServiceTest, RegisterRejectsUnknownRequirement) {
+  Result<SampleRecord> r = service_.Register(Intake({kChromium, "NO-SUCH-REQUIREMENT"}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable);
+  ASSERT_EQ(r.status().field_errors().size(), 1u);
+  EXPECT_EQ(r.status().field_errors()[0], (FieldError{"requirements[1]", "unknown requirement"}));
+}
+
+TEST_F(SampleServiceTest, RejectedIntakeLeavesNoGapAndNoRecords) {
+  ASSERT_FALSE(service_.Register(Intake({kChromium, "NO-SUCH-REQUIREMENT"})).ok());
+  Result<SampleRecord> r = service_.Register(Intake());
+  ASSERT_OK(r);
+  EXPECT_EQ(r->number, "AGR-2026-000001");
+  Result<std::vector<SampleRecord>> all = store_.ListSamples(SampleQuery{});
+  ASSERT_OK(all);
+  EXPECT_EQ(all->size(), 1u);
+}
+
+TEST_F(SampleServiceTest, TestsKeepTheLimitTheyWereRegisteredWith) {
+  const int64_t test_id = RegisterChromiumTest();
+  // The catalog tightens the limit after intake.
+  store_.AddRequirement(kChromium, "REACH Annex XVII", "entry 47", "Chromium(VI) content", "EN ISO 17075-1",
+                        Limit{Comparator::kLess, D("1"), "mg/kg"});
+  Result<ResultRecord> r = service_.EnterResult(test_id, Entry({"2.0"}));
+  ASSERT_OK(r);
+  EXPECT_EQ(r->verdict, Verdict::kPass) << r->explanation;
+  Result<SampleRecord> later = service_.Register(Intake({kChromium}));
+  ASSERT_OK(later);
+  EXPECT_EQ(later->tests[0].limit.ToDisplay(), "< 1 mg/kg");
+}
+
+TEST_F(SampleServiceTest, GetReturnsTheRegisteredSample) {
+  Result<SampleRecord> registered = service_.Register(Intake());
+  ASSERT_OK(registered);
+  Result<SampleRecord> found = service_.Get(registered->number);
+  ASSERT_OK(found);
+  EXPECT_EQ(found->id, registered->id);
+  EXPECT_EQ(found->tests.size(), 2u);
+}
+
+TEST_F(SampleServiceTest, GetUnknownNumberIsNotFound) {
+  Result<SampleRecord> r = service_.Get("AGR-2026-000099");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kNotFound);
+}
+
+TEST_F(SampleServiceTest, GetMalformedNumberIsNotFoundWithoutAskingTheStore) {
+  FaultyStore faulty(store_);
+  faulty.SetFailure(Status::Unavailable("database down"));
+  SampleService service(faulty, clock_, "AGR");
+  for (const char* number : {"", "AGR-26-1", "'; DROP TABLE sample; --", "agr-2026-000001"}) {
+    Result<SampleRecord> r = service.Get(number);
+    ASSERT_FALSE(r.ok()) << number;
+    EXPECT_EQ(r.status().code(), Status::Code::kNotFound) << number;
+  }
+}
+
+TEST_F(SampleServiceTest, EnterResultPassesWhenEveryValueMeetsTheLimit) {
+  const int64_t test_id = RegisterChromiumTest();
+  clock_.Advance(std::chrono::hours(3));
+  Result<ResultRecord> r = service_.EnterResult(test_id, Entry({"1.20", "2.95"}));
+  ASSERT_OK(r);
+  EXPECT_EQ(r->verdict, Verdict::kPass);
+  EXPECT_NE(r->explanation.find("All 2 specimen"), std::string::npos) << r->explanation;
+  EXPECT_EQ(r->test_id, test_id);
+  EXPECT_GT(r->id, 0);
+  EXPECT_EQ(r->entered_at, clock_.Now());
+  ASSERT_EQ(r->values.size(), 2u);
+  EXPECT_EQ(r->values[0].ToString(), "1.20");
+}
+
+TEST_F(SampleServiceTest, EnterResultFailsAndNamesTheFailingSpecimen) {
+  const int64_t test_id = RegisterChromiumTest();
+  Result<ResultRecord> r = service_.EnterResult(test_id, Entry({"1.5", "3.20"}));
+  ASSERT_OK(r);
+  EXPECT_EQ(r->verdict, Verdict::kFail);
+  EXPECT_NE(r->explanation.find("Specimen 2 measured 3.20 mg/kg"), std::string::npos) << r->explanation;
+  EXPECT_NE(r->explanation.find("< 3 mg/kg"), std::string::npos) << r->explanation;
+}
+
+TEST_F(SampleServiceTest, EnterResultMovesTestAndSampleForward) {
+  Result<SampleRecord> registered = service_.Register(Intake());
+  ASSERT_OK(registered);
+  ASSERT_OK(service_.EnterResult(registered->tests[0].id, Entry({"0.5"})));
+  Result<SampleRecord> sample = service_.Get(registered->number);
+  ASSERT_OK(sample);
+  EXPECT_EQ(sample->status, SampleStatus::kInTesting);
+  EXPECT_EQ(sample->tests[0].status, TestStatus::kEntered);
+  ASSERT_TRUE(sample->tests[0].result.has_value());
+  EXPECT_EQ(sample->tests[0].result->values[0].ToString(), "0.5");
+  EXPECT_EQ(sample->tests[1].status, TestStatus::kPending);
+}
+
+TEST_F(SampleServiceTest, SecondEntryIsConflict) {
+  const int64_t test_id = RegisterChromiumTest();
+  ASSERT_OK(service_.EnterResult(test_id, Entry({"1.0"})));
+  Result<ResultRecord> again = service_.EnterResult(test_id, Entry({"1.1"}));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), Status::Code::kConflict);
+  Result<TestRecord> test = store_.FindTest(test_id);
+  ASSERT_OK(test);
+  EXPECT_EQ(test->result->values[0].ToString(), "1.0");  // the first entry stands
+}
+
+TEST_F(SampleServiceTest, StoreRejectsAStaleEntry) {
+  // Two requests read the test while it is pending; the store lets only the first one write.
+  const int64_t test_id = RegisterChromiumTest();
+  Result<TestRecord> stale = store_.FindTest(test_id);
+  ASSERT_OK(stale);
+  ASSERT_OK(service_.EnterResult(test_id, Entry({"1.0"})));
+  Result<ResultRecord> late = store_.AddResult(*stale, ResultRecord{});
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.status().code(), Status::Code::kConflict);
+}
+
+TEST_F(SampleServiceTest, ConcurrentEntriesLetExactlyOneWin) {
+  const int64_t test_id = RegisterChromiumTest();
+  std::vector<Status> outcomes(8);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    threads.emplace_back([&, i] {
+      SampleService service(store_, clock_, "AGR");  // one service per request
+      outcomes[i] = service.EnterResult(test_id, Entry({"1." + std::to_string(i)})).status();
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  int wins = 0;
+  for (const Status& s : outcomes) {
+    if (s.ok()) {
+      ++wins;
+    } else {
+      EXPECT_EQ(s.code(), Status::Code::kConflict) << s.ToString();
+    }
+  }
+  EXPECT_EQ(wins, 1);
+}
+
+TEST_F(SampleServiceTest, EnterResultForUnknownTestIsNotFound) {
+  Result<ResultRecord> r = service_.EnterResult(4242, Entry({"1.0"}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kNotFound);
+}
+
+TEST_F(SampleServiceTest, MalformedEntryLeavesTheTestPending) {
+  const int64_t test_id = RegisterChromiumTest();
+  Result<ResultRecord> r = service_.EnterResult(test_id, Entry({"1.0", "1,1"}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(Fields(r.status()), std::vector<std::string>{"values[1]"});
+  Result<TestRecord> test = store_.FindTest(test_id);
+  ASSERT_OK(test);
+  EXPECT_EQ(test->status, TestStatus::kPending);
+}
+
+TEST_F(SampleServiceTest, WrongUnitIsUnprocessable) {
+  const int64_t test_id = RegisterChromiumTest();
+  Result<ResultRecord> r = service_.EnterResult(test_id, Entry({"1.0"}, "ppm"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable);
+  EXPECT_EQ(Fields(r.status()), std::vector<std::string>{"unit"});
+}
+
+TEST_F(SampleServiceTest, UnavailableStoreIsPropagated) {
+  const int64_t test_id = RegisterChromiumTest();
+  FaultyStore faulty(store_);
+  SampleService service(faulty, clock_, "AGR");
+  faulty.SetFailure(Status::Unavailable("cannot reach MariaDB"));
+
+  Result<SampleRecord> registered = service.Register(Intake());
+  ASSERT_FALSE(registered.ok());
+  EXPECT_EQ(registered.status().code(), Status::Code::kUnavailable);
+  EXPECT_EQ(registered.status().message(), "cannot reach MariaDB");
+  Result<SampleRecord> found = service.Get("AGR-2026-000001");
+  ASSERT_FALSE(found.ok());
+  EXPECT_EQ(found.status().code(), Status::Code::kUnavailable);
+  Result<ResultRecord> entered = service.EnterResult(test_id, Entry({"1.0"}));
+  ASSERT_FALSE(entered.ok());
+  EXPECT_EQ(entered.status().code(), Status::Code::kUnavailable);
+}
+
+TEST_F(SampleServiceTest, FaultyStoreHealsAndNeverTouchedTheBaseWhileFailing) {
+  FaultyStore faulty(store_);
+  SampleService service(faulty, clock_, "AGR");
+  faulty.SetFailure(Status::Unavailable("down"));
+  ASSERT_FALSE(service.Register(Intake()).ok());
+  faulty.SetFailure(Status::Ok());
+  Result<SampleRecord> r = service.Register(Intake());
+  ASSERT_OK(r);
+  EXPECT_EQ(r->number, "AGR-2026-000001");  // the failed call consumed no number
+}
+
+TEST_F(SampleServiceTest, FaultyStoreFailsEveryMethod) {
+  FaultyStore faulty(store_);
+  faulty.SetFailure(Status::Internal("boom"));
+  EXPECT_EQ(faulty.CreateSample("AGR", Intake(), clock_.Now()).status().code(), Status::Code::kInternal);
+  EXPECT_EQ(faulty.FindSample("AGR-2026-000001").status().code(), Status::Code::kInternal);
+  EXPECT_EQ(faulty.ListSamples(SampleQuery{}).status().code(), Status::Code::kInternal);
+  EXPECT_EQ(faulty.FindTest(1).status().code(), Status::Code::kInternal);
+  EXPECT_EQ(faulty.AddResult(TestRecord{}, ResultRecord{}).status().code(), Status::Code::kInternal);
+  EXPECT_EQ(faulty.ListOrganizations().status().code(), Status::Code::kInternal);
+}
+
+// The in-memory store's own contract, beyond what the service exercises.
+class InMemorySampleStoreTest : public SampleServiceTest {
+ protected:
+  std::vector<std::string> Numbers(const SampleQuery& query) {
+    Result<std::vector<SampleRecord>> page = store_.ListSamples(query);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    std::vector<std::string> out;
+    if (page.ok()) {
+      for (const SampleRecord& s : *page) out.push_back(s.number);
+    }
+    return out;
+  }
+};
+
+TEST_F(InMemorySampleStoreTest, ListSamplesPagesInNumberOrder) {
+  for (int i = 0; i < 5; ++i) ASSERT_OK(service_.Register(Intake()));
+  SampleQuery query;
+  query.limit = 2;
+  EXPECT_EQ(Numbers(query), (std::vector<std::string>{"AGR-2026-000001", "AGR-2026-000002"}));
+  query.after = "AGR-2026-000002";
+  EXPECT_EQ(Numbers(query), (std::vector<std::string>{"AGR-2026-000003", "AGR-2026-000004"}));
+  query.after = "AGR-2026-000004";
+  EXPECT_EQ(Numbers(query), std::vector<std::string>{"AGR-2026-000005"});
+  query.after = "AGR-2026-000005";
+  EXPECT_TRUE(Numbers(query).empty());
+}
+
+TEST_F(InMemorySampleStoreTest, ListSamplesAfterANumberThatDoesNotExist) {
+  for (int i = 0; i < 3; ++i) ASSERT_OK(service_.Register(Intake()));
+  SampleQuery query;
+  query.after = "AGR-2026-000001x";  // sorts between 000001 and 000002
+  EXPECT_EQ(Numbers(query), (std::vector<std::string>{"AGR-2026-000002", "AGR-2026-000003"}));
+}
+
+TEST_F(InMemorySampleStoreTest, ListSamplesFiltersByStatus) {
+  const int64_t test_id = RegisterChromiumTest();  // AGR-2026-000001
+  ASSERT_OK(service_.Register(Intake()));          // AGR-2026-000002
+  ASSERT_OK(service_.EnterResult(test_id, Entry({"1.0"})));
+  SampleQuery query;
+  query.status = SampleStatus::kInTesting;
+  EXPECT_EQ(Numbers(query), std::vector<std::string>{"AGR-2026-000001"});
+  query.status = SampleStatus::kReceived;
+  EXPECT_EQ(Numbers(query), std::vector<std::string>{"AGR-2026-000002"});
+  query.status = SampleStatus::kIssued;
+  EXPECT_TRUE(Numbers(query).empty());
+}
+
+TEST_F(InMemorySampleStoreTest, ListSamplesFiltersByExporterBeforeLimiting) {
+  Organization other;
+  other.name = "Kanpur Tannery";
+  const int64_t other_id = store_.AddOrganization(other);
+  NewSample theirs = Intake();
+  theirs.exporter_id = other_id;
+  ASSERT_OK(service_.Register(Intake()));  // 000001
+  ASSERT_OK(service_.Register(Intake()));  // 000002
+  ASSERT_OK(service_.Register(theirs));    // 000003
+  ASSERT_OK(service_.Register(theirs));    // 000004
+  SampleQuery query;
+  query.exporter_id = other_id;
+  query.limit = 1;
+  EXPECT_EQ(Numbers(query), std::vector<std::string>{"AGR-2026-000003"});
+  query.after = "AGR-2026-000003";
+  EXPECT_EQ(Numbers(query), std::vector<std::string>{"AGR-2026-000004"});
+}
+
+TEST_F(InMemorySampleStoreTest, ListSamplesWithZeroLimitIsEmpty) {
+  ASSERT_OK(service_.Register(Intake()));
+  SampleQuery query;
+  query.limit = 0;
+  EXPECT_TRUE(Numbers(query).empty());
+}
+
+TEST_F(InMemorySampleStoreTest, FindTestReturnsTheSnapshot) {
+  const int64_t test_id = RegisterChromiumTest();
+  Result<TestRecord> test = store_.FindTest(test_id);
+  ASSERT_OK(test);
+  EXPECT_EQ(test->sample_number, "AGR-2026-000001");
+  EXPECT_EQ(test->requirement, kChromium);
+  EXPECT_EQ(test->limit.value, D("3.0"));
+  EXPECT_EQ(store_.FindTest(test_id + 1000).status().code(), Status::Code::kNotFound);
+}
+
+TEST_F(InMemorySampleStoreTest, FindSampleUnknownIsNotFound) {
+  EXPECT_EQ(store_.FindSample("AGR-2026-000001").status().code(), Status::Code::kNotFound);
+}
+
+TEST_F(InMemorySampleStoreTest, AddOrganizationAssignsIdsInOrder) {
+  Organization second;
+  second.name = "Kanpur Tannery";
+  const int64_t id = store_.AddOrganization(second);
+  EXPECT_GT(id, exporter_);
+  Result<std::vector<Organization>> orgs = store_.ListOrganizations();
+  ASSERT_OK(orgs);
+  ASSERT_EQ(orgs->size(), 2u);
+  EXPECT_EQ((*orgs)[0].id, exporter_);
+  EXPECT_EQ((*orgs)[0].name, "Agra Leather Exports");
+  EXPECT_EQ((*orgs)[1].id, id);
+}
+
+TEST_F(InMemorySampleStoreTest, AddResultToUnknownTestIsNotFound) {
+  TestRecord ghost;
+  ghost.id = 999;
+  EXPECT_EQ(store_.AddResult(ghost, ResultRecord{}).status().code(), Status::Code::kNotFound);
+}
+
+TEST_F(InMemorySampleStoreTest, ReportsEveryUnknownRequirement) {
+  Result<SampleRecord> r = store_.CreateSample("AGR", Intake({"X", kFlex, "Y"}), clock_.Now());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable);
+  EXPECT_EQ(Fields(r.status()), (std::vector<std::string>{"requirements[0]", "requirements[2]"}));
+}
+
+TEST_F(InMemorySampleStoreTest, UnknownExporterIsReportedBeforeRequirements) {
+  // The MySQL store stops at the exporter; the fake answers the same way.
+  NewSample intake = Intake({"X"});
+  intake.exporter_id = 0;
+  Result<SampleRecord> r = store_.CreateSample("AGR", intake, clock_.Now());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable);
+  EXPECT_EQ(Fields(r.status()), std::vector<std::string>{"exporter"});
+}
+
+}  // namespace
+}  // namespace lims

@@ -1,0 +1,45 @@
+// Helpers shared by every test suite: Status matchers and paths of the source tree.
+#ifndef LIMS_TESTS_SUPPORT_TEST_SUPPORT_H_
+#define LIMS_TESTS_SUPPORT_TEST_SUPPORT_H_
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "lims/core/status.h"
+
+// ASSERT_OK / EXPECT_OK take a Status or a Result<T> and print the error when it is not OK.
+#define ASSERT_OK(expr)                                                            \
+  do {                                                                             \
+    const auto& lims_s_ = (expr);                                                  \
+    ASSERT_TRUE(lims_s_.ok()) << ::lims::testing::StatusOf(lims_s_).ToString();    \
+  } while (0)
+#define EXPECT_OK(expr)                                                            \
+  do {                                                                             \
+    const auto& lims_s_ = (expr);                                                  \
+    EXPECT_TRUE(lims_s_.ok()) << ::lims::testing::StatusOf(lims_s_).ToString();    \
+  } while (0)
+
+namespace lims::testing {
+
+// Lets ASSERT_OK take a Status as well as a Result<T>.
+inline const Status& StatusOf(const Status& s) { return s; }
+template <typename T>
+const Status& StatusOf(const Result<T>& r) {
+  return r.status();
+}
+
+std::string SourcePath(const std::string& relative);  // absolute path inside the source tree
+std::string BinaryPath(const std::string& relative);  // absolute path inside the build tree
+
+// Runs a shell command, returns its exit code and fills `output` with stdout and stderr.
+int RunCommand(const std::string& command, std::string* output);
+
+std::string ReadFile(const std::string& path);
+void WriteFile(const std::string& path, const std::string& contents);
+// A fresh directory under the system temp dir, removed by the caller (or left for the OS).
+std::string MakeTempDir(const std::string& prefix);
+
+}  // namespace lims::testing
+
+#endif  // LIMS_TESTS_SUPPORT_TEST_SUPPORT_H_
