@@ -162,8 +162,8 @@ int DaysInMonth(int year, int month) {
   return month == 2 && leap ? 29 : kDays[month - 1];
 }
 
-// Checked here because libharu rejects an impossible date only later, as an opaque error code.
-// Leap seconds are refused too: PDF dates cannot express them.
+// Checked here so that a bad date is the caller's InvalidArgument rather than libharu's
+// HPDF_INVALID_DATE_TIME surfacing as Internal. Leap seconds are refused: PDF dates stop at :59.
 bool IsValidDate(const HPDF_Date& d) {
   if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > DaysInMonth(d.year, d.month)) return false;
   return d.hour <= 23 && d.minutes <= 59 && d.seconds <= 59 && d.off_hour <= 23 &&

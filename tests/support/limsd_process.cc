@@ -1,0 +1,135 @@
+#include "tests/support/limsd_process.h"
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "tests/support/test_support.h"
+
+extern char** environ;
+
+namespace lims::testing {
+namespace {
+
+std::vector<std::string> Environment(const store::DbConfig& db, const std::string& dir,
+                                     const std::vector<std::string>& extra) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::string(*e).rfind("LIMS_", 0) != 0) env.emplace_back(*e);  // no stray settings from outside
+  }
+  const std::string where = db.socket.empty() ? db.host + ":" + std::to_string(db.port) : "localhost";
+  std::string url = "mysql://" + db.user + "@" + where + "/" + db.database;
+  if (!db.socket.empty()) url += "?socket=" + db.socket;
+  env.push_back("LIMS_DB_URL=" + url);
+  env.push_back("LIMS_DB_PASSWORD=" + db.password);
+  env.push_back("LIMS_HTTP_PORT=0");
+  env.push_back("LIMS_HTTP_PORT_FILE=" + dir + "/port");
+  env.push_back("LIMS_DB_START_WAIT_S=5");
+  for (const std::string& e : extra) env.push_back(e);
+  return env;
+}
+
+pid_t Spawn(const std::vector<std::string>& args, const std::vector<std::string>& env, const std::string& log) {
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (const std::string& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    // The working directory must not supply a lims.properties: tests configure by environment only.
+    if (chdir(std::filesystem::path(log).parent_path().c_str()) != 0) _exit(126);
+    execve(argv[0], argv.data(), envp.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int WaitExit(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+std::string LimsdPath() { return BinaryPath("lims/server/limsd"); }
+
+LimsdProcess::LimsdProcess(const store::DbConfig& db, const std::vector<std::string>& extra_env) {
+  dir_ = MakeTempDir("limsd-e2e-");
+  log_path_ = dir_ + "/limsd.log";
+  pid_ = Spawn({LimsdPath()}, Environment(db, dir_, extra_env), log_path_);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const std::string port = ReadFile(dir_ + "/port");
+    if (!port.empty()) {
+      port_ = std::stoi(port);
+      return;
+    }
+    if (!running()) throw std::runtime_error("limsd exited during start-up:\n" + ReadFile(log_path_));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  throw std::runtime_error("limsd did not start within 60 s:\n" + ReadFile(log_path_));
+}
+
+LimsdProcess::~LimsdProcess() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  for (int i = 0; i < 200; ++i) {
+    if (waitpid(pid_, nullptr, WNOHANG) == pid_) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+}
+
+bool LimsdProcess::running() const { return pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == 0; }
+
+HttpReply LimsdProcess::Call(const std::string& method, const std::string& path, const std::string& body,
+                             const std::map<std::string, std::string>& headers) const {
+  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port_));
+  session.setTimeout(Poco::Timespan(30, 0));
+  Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  for (const auto& [k, v] : headers) request.set(k, v);
+  if (!body.empty() || method == "POST") {
+    request.setContentType("application/json");
+    request.setContentLength64(static_cast<Poco::Int64>(body.size()));
+  }
+  session.sendRequest(request) << body;
+  Poco::Net::HTTPResponse response;
+  std::istream& in = session.receiveResponse(response);
+  HttpReply reply;
+  reply.status = response.getStatus();
+  reply.content_type = response.getContentType();
+  for (const auto& [k, v] : response) reply.headers[k] = v;
+  Poco::StreamCopier::copyToString(in, reply.body);
+  return reply;
+}
+
+int LimsdProcess::RunOnce(const store::DbConfig& db, const std::vector<std::string>& args,
+                          const std::vector<std::string>& extra_env, std::string* output) {
+  const std::string dir = MakeTempDir("limsd-once-");
+  std::vector<std::string> argv = {LimsdPath()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const pid_t pid = Spawn(argv, Environment(db, dir, extra_env), dir + "/limsd.log");
+  const int rc = WaitExit(pid);
+  if (output != nullptr) *output = ReadFile(dir + "/limsd.log");
+  return rc;
+}
+
+}  // namespace lims::testing
