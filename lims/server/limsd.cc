@@ -9,6 +9,7 @@
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
+#include <Poco/ThreadPool.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
@@ -162,7 +163,11 @@ class Limsd final : public Poco::Util::ServerApplication {
     params->setMaxQueued(256);
     params->setKeepAlive(true);
     params->setTimeout(Poco::Timespan(30, 0));
-    Poco::Net::HTTPServer server(new http::DispatcherFactory(router, log, {s.max_body_bytes}), socket, params);
+    // A thread pool owned here, not Poco's static default pool: its threads (and their per-thread
+    // database client state) must be gone before the connection pool and the driver are destroyed.
+    Poco::ThreadPool threads(2, s.http_threads);
+    Poco::Net::HTTPServer server(new http::DispatcherFactory(router, log, {s.max_body_bytes}), threads, socket,
+                                 params);
     server.start();
     const int port = socket.address().port();
     WritePortFile(s.port_file, port);
@@ -171,6 +176,7 @@ class Limsd final : public Poco::Util::ServerApplication {
     waitForTerminationRequest();
     log.Info("limsd stopping");
     server.stopAll(true);
+    threads.stopAll();  // joins the worker threads
     return EXIT_OK;
   }
 

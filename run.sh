@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds Pramaan, starts its private MariaDB under var/, migrates, loads the demo lab and serves
+# http://localhost:8080. Works on a fresh Debian 12 machine as root. Ctrl-C stops limsd; the
+# database keeps running (scripts/db.sh stop stops it).
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/deps.sh
+scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIMS_BUILD_TESTS=OFF
+scripts/db.sh start
+build/lims/server/limsd --load-demo   # migrates first; demo data is loaded once
+echo "Pramaan is serving http://localhost:8080 (Ctrl-C to stop)"
+exec build/lims/server/limsd
