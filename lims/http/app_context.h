@@ -20,6 +20,7 @@ struct AppContext {
   reports::FontSet fonts;
   std::string version;
   std::string git_revision;
+  std::string web_dir;  // static files of the browser UI
 };
 
 }  // namespace lims::http

@@ -152,10 +152,11 @@ class Limsd final : public Poco::Util::ServerApplication {
 
   int Serve(const Settings& s, store::ConnectionPool& pool, log::Log& log) {
     SystemClock clock;
-    http::AppContext context{pool, clock, s.lab, s.fonts, LIMS_VERSION, LIMS_GIT_REVISION};
+    http::AppContext context{pool, clock, s.lab, s.fonts, LIMS_VERSION, LIMS_GIT_REVISION, s.web_dir};
     http::Router router;
     http::AddSystemRoutes(router, context);
     http::AddSampleRoutes(router, context);
+    http::AddWebRoutes(router, context);
 
     Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(s.http_host, static_cast<Poco::UInt16>(s.http_port)));
     auto params = new Poco::Net::HTTPServerParams;  // owned by the server (Poco's AutoPtr)

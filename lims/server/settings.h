@@ -34,6 +34,7 @@ struct Settings {
   int db_start_wait_s = 30;
   bool migrate_on_start = true;
   std::string schema_dir;
+  std::string web_dir;
   Lab lab;
   log::Options log;
   reports::FontSet fonts;
