@@ -31,10 +31,10 @@ SampleReportData BenchData() {
   data.generated_at = "2026-11-24T08:00:00Z";
   for (int i = 1; i <= 15; ++i) {
     const std::string n = std::to_string(i);
-    data.rows.push_back(ReportResultRow{
-        "REACH Annex XVII entry " + n, "Nickel release", "EN 1811", "0." + n + "; 0.1" + n,
-        "µg/cm²/week", "≤ 0.5 µg/cm²/week", i % 4 == 0 ? "fail" : (i % 5 == 0 ? "pending" : "pass"),
-        i % 3 == 0 ? "Both replicates are within the limit after the uncertainty is applied." : ""});
+    data.rows.push_back(
+        ReportResultRow{"REACH Annex XVII entry " + n, "Nickel release", "EN 1811", "0." + n + "; 0.1" + n,
+                        "µg/cm²/week", "≤ 0.5 µg/cm²/week", i % 4 == 0 ? "fail" : (i % 5 == 0 ? "pending" : "pass"),
+                        i % 3 == 0 ? "Both replicates are within the limit after the uncertainty is applied." : ""});
   }
   return data;
 }
@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
   }
   std::sort(ms.begin(), ms.end());
   std::printf("report_bench: %d renders of a 15-row report\n", runs);
-  std::printf("p50 %.2f ms  p95 %.2f ms  max %.2f ms  pdf %zu bytes\n", Percentile(ms, 50),
-              Percentile(ms, 95), ms.back(), bytes);
+  std::printf("p50 %.2f ms  p95 %.2f ms  max %.2f ms  pdf %zu bytes\n", Percentile(ms, 50), Percentile(ms, 95),
+              ms.back(), bytes);
   return 0;
 }

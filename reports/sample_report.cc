@@ -73,8 +73,7 @@ constexpr float kFieldGap = 8.0f;
 // table header.)
 constexpr size_t kMaxCellLines = 12;
 constexpr size_t kMaxExplanationLines = 6;
-static_assert(2 * kCellPad + (kMaxCellLines * kCellSize + kMaxExplanationLines * kExplanationSize) *
-                                 1.25f <
+static_assert(2 * kCellPad + (kMaxCellLines * kCellSize + kMaxExplanationLines * kExplanationSize) * 1.25f <
                   kPageHeight - kMargin - kBodyBottom - 60.0f,
               "the tallest table row must fit on a continuation page");
 
@@ -107,8 +106,8 @@ constexpr Rgb kFailColor = {0.75f, 0.1f, 0.1f};
 
 Status HaruFailure(std::string_view step, HPDF_STATUS code, HPDF_STATUS detail) {
   char numbers[64];
-  std::snprintf(numbers, sizeof(numbers), ": error 0x%04lX, detail %lu",
-                static_cast<unsigned long>(code), static_cast<unsigned long>(detail));
+  std::snprintf(numbers, sizeof(numbers), ": error 0x%04lX, detail %lu", static_cast<unsigned long>(code),
+                static_cast<unsigned long>(detail));
   return Status::Internal("libharu failed while " + std::string(step) + numbers);
 }
 
@@ -152,8 +151,7 @@ bool ParseOffset(std::string_view s, size_t* pos, HPDF_Date* date) {
   }
   if (!Skip(s, pos, "+-")) return false;
   date->ind = s[*pos - 1];
-  return ReadNumber(s, pos, 2, &date->off_hour) && Skip(s, pos, ":") &&
-         ReadNumber(s, pos, 2, &date->off_minutes);
+  return ReadNumber(s, pos, 2, &date->off_hour) && Skip(s, pos, ":") && ReadNumber(s, pos, 2, &date->off_minutes);
 }
 
 int DaysInMonth(int year, int month) {
@@ -166,19 +164,16 @@ int DaysInMonth(int year, int month) {
 // HPDF_INVALID_DATE_TIME surfacing as Internal. Leap seconds are refused: PDF dates stop at :59.
 bool IsValidDate(const HPDF_Date& d) {
   if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > DaysInMonth(d.year, d.month)) return false;
-  return d.hour <= 23 && d.minutes <= 59 && d.seconds <= 59 && d.off_hour <= 23 &&
-         d.off_minutes <= 59;
+  return d.hour <= 23 && d.minutes <= 59 && d.seconds <= 59 && d.off_hour <= 23 && d.off_minutes <= 59;
 }
 
 bool ParseRfc3339(std::string_view s, HPDF_Date* date) {
   HPDF_Date d = {};
   size_t pos = 0;
-  const bool ok = ReadNumber(s, &pos, 4, &d.year) && Skip(s, &pos, "-") &&
-                  ReadNumber(s, &pos, 2, &d.month) && Skip(s, &pos, "-") &&
-                  ReadNumber(s, &pos, 2, &d.day) && Skip(s, &pos, "Tt") &&
-                  ReadNumber(s, &pos, 2, &d.hour) && Skip(s, &pos, ":") &&
-                  ReadNumber(s, &pos, 2, &d.minutes) && Skip(s, &pos, ":") &&
-                  ReadNumber(s, &pos, 2, &d.seconds);
+  const bool ok = ReadNumber(s, &pos, 4, &d.year) && Skip(s, &pos, "-") && ReadNumber(s, &pos, 2, &d.month) &&
+                  Skip(s, &pos, "-") && ReadNumber(s, &pos, 2, &d.day) && Skip(s, &pos, "Tt") &&
+                  ReadNumber(s, &pos, 2, &d.hour) && Skip(s, &pos, ":") && ReadNumber(s, &pos, 2, &d.minutes) &&
+                  Skip(s, &pos, ":") && ReadNumber(s, &pos, 2, &d.seconds);
   if (!ok) return false;
   SkipFraction(s, &pos);
   if (!ParseOffset(s, &pos, &d) || pos != s.size() || !IsValidDate(d)) return false;
@@ -221,8 +216,8 @@ struct Face {
   // return a byte count that splits a multi-byte character), so wrapping is done here.
   float Width(std::string_view text) const {
     if (text.empty()) return 0.0f;
-    const HPDF_TextWidth width = HPDF_Font_TextWidth(
-        font, reinterpret_cast<const HPDF_BYTE*>(text.data()), static_cast<HPDF_UINT>(text.size()));
+    const HPDF_TextWidth width =
+        HPDF_Font_TextWidth(font, reinterpret_cast<const HPDF_BYTE*>(text.data()), static_cast<HPDF_UINT>(text.size()));
     return static_cast<float>(width.width) * size / 1000.0f;
   }
 };
@@ -283,8 +278,7 @@ void Truncate(const Face& face, float width, size_t max_lines, std::vector<std::
 }
 
 // Greedy word wrap into lines no wider than `width` points; whitespace runs become one space.
-std::vector<std::string> Wrap(const Face& face, std::string_view text, float width,
-                              size_t max_lines) {
+std::vector<std::string> Wrap(const Face& face, std::string_view text, float width, size_t max_lines) {
   std::vector<std::string> lines;
   std::string line;
   for (std::string_view word : SplitWords(text)) {
@@ -322,8 +316,7 @@ Rgb VerdictColor(std::string_view verdict) {
 }
 
 std::array<std::string, kColumnCount> CellTexts(const ReportResultRow& row) {
-  return {row.requirement, row.property, row.method, row.values,
-          row.unit,        row.limit,    VerdictLabel(row.verdict)};
+  return {row.requirement, row.property, row.method, row.values, row.unit, row.limit, VerdictLabel(row.verdict)};
 }
 
 // "in_testing" is a code, not prose.
@@ -391,9 +384,7 @@ class ReportWriter {
 
   Face Regular(float size) const { return Face{regular_, size}; }
   Face Bold(float size) const { return Face{bold_, size}; }
-  Face CellFace(size_t column) const {
-    return column == kVerdictColumn ? Bold(kCellSize) : Regular(kCellSize);
-  }
+  Face CellFace(size_t column) const { return column == kVerdictColumn ? Bold(kCellSize) : Regular(kCellSize); }
   float HeaderHeight() const { return 2 * kCellPad + Bold(kCellSize).Leading(); }
   bool Fits(float height) const { return y_ - height >= kBodyBottom; }
 
@@ -465,8 +456,7 @@ Status ReportWriter::NewPage() {
 Status ReportWriter::ContinuePage() {
   LIMS_RETURN_IF_ERROR(NewPage());
   SetFill(kMuted);
-  Paragraph(Regular(kSmallSize), std::string(kTitle) + " · " + data_.sample_number + " (continued)",
-            1);
+  Paragraph(Regular(kSmallSize), std::string(kTitle) + " · " + data_.sample_number + " (continued)", 1);
   SetFill(kBlack);
   y_ -= 10.0f;
   return Check("starting page " + std::to_string(pages_.size()));
@@ -566,11 +556,10 @@ RowLayout ReportWriter::LayOutRow(const ReportResultRow& row) const {
     lines = std::max(lines, layout.cells[i].size());
   }
   const Face explanation = Regular(kExplanationSize);
-  layout.explanation =
-      Wrap(explanation, row.explanation, kContentWidth - 2 * kCellPad, kMaxExplanationLines);
+  layout.explanation = Wrap(explanation, row.explanation, kContentWidth - 2 * kCellPad, kMaxExplanationLines);
   layout.cells_height = static_cast<float>(lines) * Regular(kCellSize).Leading();
-  layout.height = 2 * kCellPad + layout.cells_height +
-                  static_cast<float>(layout.explanation.size()) * explanation.Leading();
+  layout.height =
+      2 * kCellPad + layout.cells_height + static_cast<float>(layout.explanation.size()) * explanation.Leading();
   return layout;
 }
 
@@ -611,8 +600,8 @@ Status ReportWriter::WriteFooters() {
 
 void ReportWriter::DrawFooter(size_t number, size_t total) {
   const Face face = Regular(7.5f);
-  const std::string page_label = data_.sample_number + " · page " + std::to_string(number) +
-                                 " of " + std::to_string(total);
+  const std::string page_label =
+      data_.sample_number + " · page " + std::to_string(number) + " of " + std::to_string(total);
   Rule(kFooterRuleY, kRuleColor, 0.5f);
   DrawText(face, kMargin, kFooterBaseline, kDisclaimer);
   DrawText(face, kPageWidth - kMargin - face.Width(page_label), kFooterBaseline, page_label);
@@ -624,8 +613,7 @@ void ReportWriter::Paragraph(const Face& face, std::string_view text, size_t max
 }
 
 // `top` is the top of the first line box; returns the height of all lines.
-float ReportWriter::DrawLines(const Face& face, float x, float top,
-                              const std::vector<std::string>& lines) {
+float ReportWriter::DrawLines(const Face& face, float x, float top, const std::vector<std::string>& lines) {
   // One em below the top leaves room for accents on capitals (Ł, Š) within the line box.
   for (size_t i = 0; i < lines.size(); ++i) {
     DrawText(face, x, top - face.size - static_cast<float>(i) * face.Leading(), lines[i]);
@@ -656,8 +644,7 @@ Result<std::string> SaveToString(HPDF_Doc doc, const HaruError& error) {
   HPDF_ResetStream(doc);
   std::string bytes(size, '\0');
   HPDF_UINT32 read = size;
-  const HPDF_STATUS status =
-      HPDF_ReadFromStream(doc, reinterpret_cast<HPDF_BYTE*>(bytes.data()), &read);
+  const HPDF_STATUS status = HPDF_ReadFromStream(doc, reinterpret_cast<HPDF_BYTE*>(bytes.data()), &read);
   LIMS_RETURN_IF_ERROR(CheckHaru(error, "reading the saved document"));
   // Reaching the end of the stream is reported as HPDF_STREAM_EOF, which here means success.
   if (status != HPDF_OK && status != HPDF_STREAM_EOF) {

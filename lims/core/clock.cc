@@ -43,7 +43,7 @@ Result<Timestamp> ParseRfc3339(std::string_view text) {
   }
   const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(mo), std::chrono::day(d)};
   if (!ymd.ok() || h > 23 || mi > 59 || s > 59) return Status::InvalidArgument("not a valid date and time");
-  return Timestamp(std::chrono::sys_days(ymd)) + std::chrono::hours(h) + std::chrono::minutes(mi) +
+  return Timestamp{std::chrono::sys_days{ymd}} + std::chrono::hours(h) + std::chrono::minutes(mi) +
          std::chrono::seconds(s);
 }
 

@@ -36,7 +36,7 @@ class Decimal {
 
   // Numeric comparison: 3.2 == 3.20.
   std::strong_ordering operator<=>(const Decimal& other) const;
-  bool operator==(const Decimal& other) const { return (*this <=> other) == 0; }
+  bool operator==(const Decimal& other) const { return std::is_eq(*this <=> other); }
 
  private:
   Decimal(Int128 coefficient, int scale) : coefficient_(coefficient), scale_(scale) {}

@@ -6,8 +6,7 @@ void InMemorySampleStore::AddRequirement(std::string code, std::string standard,
                                          std::string property, std::string method, Limit limit) {
   std::lock_guard<std::mutex> lock(mu_);
   requirements_[std::move(code)] =
-      Requirement{std::move(standard), std::move(clause), std::move(property), std::move(method),
-                  std::move(limit)};
+      Requirement{std::move(standard), std::move(clause), std::move(property), std::move(method), std::move(limit)};
 }
 
 int64_t InMemorySampleStore::AddOrganization(Organization org) {
@@ -68,8 +67,8 @@ Result<ResultRecord> InMemorySampleStore::AddResult(const TestRecord& test, cons
   if (stored == nullptr) return Status::NotFound("no test " + std::to_string(test.id));
   // The caller's copy of the test may be stale; the stored status decides who won a race.
   if (stored->status != TestStatus::kPending) {
-    return Status::Conflict("test " + std::to_string(test.id) + " is " +
-                            std::string(TestStatusName(stored->status)) + ", no longer pending");
+    return Status::Conflict("test " + std::to_string(test.id) + " is " + std::string(TestStatusName(stored->status)) +
+                            ", no longer pending");
   }
   ResultRecord record = result;
   record.id = next_result_id_++;

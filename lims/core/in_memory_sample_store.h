@@ -42,8 +42,7 @@ class InMemorySampleStore final : public SampleStore {
   // Stores `org` under a fresh id (any id it carries is ignored) and returns that id.
   int64_t AddOrganization(Organization org);
 
-  Result<SampleRecord> CreateSample(std::string_view lab_code, const NewSample& sample,
-                                    Timestamp received_at) override;
+  Result<SampleRecord> CreateSample(std::string_view lab_code, const NewSample& sample, Timestamp received_at) override;
   Result<SampleRecord> FindSample(std::string_view number) override;
   Result<std::vector<SampleRecord>> ListSamples(const SampleQuery& query) override;
   Result<TestRecord> FindTest(int64_t test_id) override;
@@ -91,8 +90,7 @@ class FaultyStore final : public SampleStore {
 
   void SetFailure(Status failure);
 
-  Result<SampleRecord> CreateSample(std::string_view lab_code, const NewSample& sample,
-                                    Timestamp received_at) override;
+  Result<SampleRecord> CreateSample(std::string_view lab_code, const NewSample& sample, Timestamp received_at) override;
   Result<SampleRecord> FindSample(std::string_view number) override;
   Result<std::vector<SampleRecord>> ListSamples(const SampleQuery& query) override;
   Result<TestRecord> FindTest(int64_t test_id) override;

@@ -14,30 +14,42 @@ Result<Comparator> ParseComparator(std::string_view text) {
 
 std::string_view ComparatorToken(Comparator c) {
   switch (c) {
-    case Comparator::kLess: return "<";
-    case Comparator::kLessOrEqual: return "<=";
-    case Comparator::kGreater: return ">";
-    case Comparator::kGreaterOrEqual: return ">=";
+    case Comparator::kLess:
+      return "<";
+    case Comparator::kLessOrEqual:
+      return "<=";
+    case Comparator::kGreater:
+      return ">";
+    case Comparator::kGreaterOrEqual:
+      return ">=";
   }
   return "?";
 }
 
 std::string_view ComparatorSymbol(Comparator c) {
   switch (c) {
-    case Comparator::kLess: return "<";
-    case Comparator::kLessOrEqual: return "≤";
-    case Comparator::kGreater: return ">";
-    case Comparator::kGreaterOrEqual: return "≥";
+    case Comparator::kLess:
+      return "<";
+    case Comparator::kLessOrEqual:
+      return "≤";
+    case Comparator::kGreater:
+      return ">";
+    case Comparator::kGreaterOrEqual:
+      return "≥";
   }
   return "?";
 }
 
 bool Limit::IsMetBy(const Decimal& measured) const {
   switch (comparator) {
-    case Comparator::kLess: return measured < value;
-    case Comparator::kLessOrEqual: return measured <= value;
-    case Comparator::kGreater: return measured > value;
-    case Comparator::kGreaterOrEqual: return measured >= value;
+    case Comparator::kLess:
+      return measured < value;
+    case Comparator::kLessOrEqual:
+      return measured <= value;
+    case Comparator::kGreater:
+      return measured > value;
+    case Comparator::kGreaterOrEqual:
+      return measured >= value;
   }
   return false;
 }
@@ -48,12 +60,13 @@ std::string Limit::ToDisplay() const {
   return out;
 }
 
-std::string_view VerdictName(Verdict v) { return v == Verdict::kPass ? "pass" : "fail"; }
+std::string_view VerdictName(Verdict v) {
+  return v == Verdict::kPass ? "pass" : "fail";
+}
 
 Evaluation EvaluateSimpleAcceptance(const Limit& limit, const std::vector<Decimal>& values) {
   const std::string rule = " (simple acceptance, ILAC-G8 4.2.1)";
-  auto failing = std::find_if(values.begin(), values.end(),
-                              [&](const Decimal& v) { return !limit.IsMetBy(v); });
+  auto failing = std::find_if(values.begin(), values.end(), [&](const Decimal& v) { return !limit.IsMetBy(v); });
   if (failing != values.end()) {
     const size_t index = static_cast<size_t>(failing - values.begin()) + 1;
     return {Verdict::kFail, "Specimen " + std::to_string(index) + " measured " + failing->ToString() + " " +

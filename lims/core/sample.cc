@@ -85,14 +85,24 @@ void CheckUncertainty(const ResultEntry& entry, ResultRecord* out, std::vector<F
 
 }  // namespace
 
-std::string_view SampleStatusName(SampleStatus s) { return NameOf(s, kSampleStatuses); }
-Result<SampleStatus> ParseSampleStatus(std::string_view t) { return ParseName(t, kSampleStatuses, "status"); }
-std::string_view ReceiptConditionName(ReceiptCondition c) { return NameOf(c, kConditions); }
+std::string_view SampleStatusName(SampleStatus s) {
+  return NameOf(s, kSampleStatuses);
+}
+Result<SampleStatus> ParseSampleStatus(std::string_view t) {
+  return ParseName(t, kSampleStatuses, "status");
+}
+std::string_view ReceiptConditionName(ReceiptCondition c) {
+  return NameOf(c, kConditions);
+}
 Result<ReceiptCondition> ParseReceiptCondition(std::string_view t) {
   return ParseName(t, kConditions, "condition");
 }
-std::string_view TestStatusName(TestStatus s) { return NameOf(s, kTestStatuses); }
-Result<TestStatus> ParseTestStatus(std::string_view t) { return ParseName(t, kTestStatuses, "status"); }
+std::string_view TestStatusName(TestStatus s) {
+  return NameOf(s, kTestStatuses);
+}
+Result<TestStatus> ParseTestStatus(std::string_view t) {
+  return ParseName(t, kTestStatuses, "status");
+}
 
 Status ValidateNewSample(const NewSample& s) {
   std::vector<FieldError> errors;

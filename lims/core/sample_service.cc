@@ -16,8 +16,7 @@ Result<ResultRecord> SampleService::EnterResult(int64_t test_id, const ResultEnt
   Result<TestRecord> test = store_.FindTest(test_id);
   if (!test.ok()) return test.status();
   if (test->status != TestStatus::kPending) {
-    return Status::Conflict("test " + std::to_string(test_id) + " is " +
-                            std::string(TestStatusName(test->status)) +
+    return Status::Conflict("test " + std::to_string(test_id) + " is " + std::string(TestStatusName(test->status)) +
                             "; a result can be entered only while it is pending");
   }
   Result<ResultRecord> parsed = ParseResultEntry(*test, entry);

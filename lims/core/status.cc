@@ -4,13 +4,20 @@ namespace lims {
 
 const char* CodeName(Status::Code code) {
   switch (code) {
-    case Status::Code::kOk: return "OK";
-    case Status::Code::kInvalidArgument: return "Invalid argument";
-    case Status::Code::kNotFound: return "Not found";
-    case Status::Code::kConflict: return "Conflict";
-    case Status::Code::kUnprocessable: return "Unprocessable";
-    case Status::Code::kUnavailable: return "Unavailable";
-    case Status::Code::kInternal: return "Internal error";
+    case Status::Code::kOk:
+      return "OK";
+    case Status::Code::kInvalidArgument:
+      return "Invalid argument";
+    case Status::Code::kNotFound:
+      return "Not found";
+    case Status::Code::kConflict:
+      return "Conflict";
+    case Status::Code::kUnprocessable:
+      return "Unprocessable";
+    case Status::Code::kUnavailable:
+      return "Unavailable";
+    case Status::Code::kInternal:
+      return "Internal error";
   }
   return "Unknown";
 }

@@ -68,7 +68,7 @@ const char* CodeName(Status::Code code);
 template <typename T>
 class Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : state_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : state_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return std::holds_alternative<T>(state_); }
@@ -91,9 +91,9 @@ class Result {
 }  // namespace lims
 
 // Returns early from the enclosing function when `expr` (a Status) is not OK.
-#define LIMS_RETURN_IF_ERROR(expr)              \
-  do {                                          \
-    ::lims::Status lims_status_ = (expr);       \
+#define LIMS_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    ::lims::Status lims_status_ = (expr);        \
     if (!lims_status_.ok()) return lims_status_; \
   } while (0)
 

@@ -65,8 +65,11 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
     char latency[32];
     std::snprintf(latency, sizeof latency, "%.3f", static_cast<double>(micros.count()) / 1000.0);
-    log_.Info("request", {{"method", request.method}, {"path", request.path}, {"status", std::to_string(response.status)},
-                          {"latency_ms", latency}, {"request_id", request.request_id}});
+    log_.Info("request", {{"method", request.method},
+                          {"path", request.path},
+                          {"status", std::to_string(response.status)},
+                          {"latency_ms", latency},
+                          {"request_id", request.request_id}});
   }
 
  private:

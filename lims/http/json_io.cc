@@ -26,8 +26,12 @@ bool IsDigits(const std::string& s) {
 
 }  // namespace
 
-Response JsonResponse(int status, const JsonObject& body) { return Serialize(status, body); }
-Response JsonResponse(int status, const Poco::JSON::Array& body) { return Serialize(status, body); }
+Response JsonResponse(int status, const JsonObject& body) {
+  return Serialize(status, body);
+}
+Response JsonResponse(int status, const Poco::JSON::Array& body) {
+  return Serialize(status, body);
+}
 
 BodyReader::BodyReader(const std::string& body) {
   try {

@@ -22,7 +22,9 @@ namespace lims::http {
 using JsonObject = Poco::JSON::Object;
 
 // A JSON object preserving insertion order (the order in which fields are documented).
-inline JsonObject NewObject() { return JsonObject(Poco::JSON_PRESERVE_KEY_ORDER); }
+inline JsonObject NewObject() {
+  return JsonObject(Poco::JSON_PRESERVE_KEY_ORDER);
+}
 Response JsonResponse(int status, const JsonObject& body);
 Response JsonResponse(int status, const Poco::JSON::Array& body);
 

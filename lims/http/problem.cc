@@ -10,25 +10,39 @@ namespace {
 
 const char* TypeSlug(int status) {
   switch (status) {
-    case 400: return "malformed-request";
-    case 404: return "not-found";
-    case 405: return "method-not-allowed";
-    case 409: return "conflict";
-    case 413: return "payload-too-large";
-    case 422: return "rule-violation";
-    case 503: return "unavailable";
-    default: return "internal-error";
+    case 400:
+      return "malformed-request";
+    case 404:
+      return "not-found";
+    case 405:
+      return "method-not-allowed";
+    case 409:
+      return "conflict";
+    case 413:
+      return "payload-too-large";
+    case 422:
+      return "rule-violation";
+    case 503:
+      return "unavailable";
+    default:
+      return "internal-error";
   }
 }
 
 const char* TitleFor(Status::Code code) {
   switch (code) {
-    case Status::Code::kInvalidArgument: return "Malformed request";
-    case Status::Code::kNotFound: return "Not found";
-    case Status::Code::kConflict: return "Conflict";
-    case Status::Code::kUnprocessable: return "Request breaks a rule";
-    case Status::Code::kUnavailable: return "Service unavailable";
-    default: return "Internal server error";
+    case Status::Code::kInvalidArgument:
+      return "Malformed request";
+    case Status::Code::kNotFound:
+      return "Not found";
+    case Status::Code::kConflict:
+      return "Conflict";
+    case Status::Code::kUnprocessable:
+      return "Request breaks a rule";
+    case Status::Code::kUnavailable:
+      return "Service unavailable";
+    default:
+      return "Internal server error";
   }
 }
 
@@ -36,13 +50,20 @@ const char* TitleFor(Status::Code code) {
 
 int HttpStatusFor(Status::Code code) {
   switch (code) {
-    case Status::Code::kOk: return 200;
-    case Status::Code::kInvalidArgument: return 400;
-    case Status::Code::kNotFound: return 404;
-    case Status::Code::kConflict: return 409;
-    case Status::Code::kUnprocessable: return 422;
-    case Status::Code::kUnavailable: return 503;
-    case Status::Code::kInternal: return 500;
+    case Status::Code::kOk:
+      return 200;
+    case Status::Code::kInvalidArgument:
+      return 400;
+    case Status::Code::kNotFound:
+      return 404;
+    case Status::Code::kConflict:
+      return 409;
+    case Status::Code::kUnprocessable:
+      return 422;
+    case Status::Code::kUnavailable:
+      return 503;
+    case Status::Code::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -75,8 +96,9 @@ Response ProblemFromStatus(const Status& status) {
   const int code = HttpStatusFor(status.code());
   // Internal messages can carry SQL or file paths: keep them in the log only.
   const std::string detail = status.code() == Status::Code::kInternal ? "an unexpected error occurred; it was logged"
-                             : status.code() == Status::Code::kUnavailable ? "the database is unreachable; try again shortly"
-                                                                            : status.message();
+                             : status.code() == Status::Code::kUnavailable
+                                 ? "the database is unreachable; try again shortly"
+                                 : status.message();
   return Problem(code, TitleFor(status.code()), detail, status.field_errors());
 }
 

@@ -20,9 +20,9 @@ class Router {
   void Add(std::string method, const std::string& pattern, Handler handler);
 
   struct Match {
-    const Handler* handler = nullptr;        // null: no route for this method
+    const Handler* handler = nullptr;  // null: no route for this method
     std::map<std::string, std::string> params;
-    std::vector<std::string> allowed;        // methods of the matching path (405's Allow header)
+    std::vector<std::string> allowed;  // methods of the matching path (405's Allow header)
   };
   Match Find(const std::string& method, const std::string& path) const;
 

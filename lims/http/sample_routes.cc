@@ -183,13 +183,19 @@ Result<SampleQuery> ReadSampleQuery(const Request& req) {
   std::vector<FieldError> errors;
   if (req.HasQuery("status")) {
     Result<SampleStatus> s = ParseSampleStatus(req.Query("status"));
-    if (s.ok()) q.status = *s; else errors.push_back({"status", s.status().message()});
+    if (s.ok())
+      q.status = *s;
+    else
+      errors.push_back({"status", s.status().message()});
   }
   if (req.HasQuery("exporter")) {
     int64_t id = 0;
     const std::string v = req.Query("exporter");
     auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
-    if (ec == std::errc() && end == v.data() + v.size()) q.exporter_id = id; else errors.push_back({"exporter", "must be an id"});
+    if (ec == std::errc() && end == v.data() + v.size())
+      q.exporter_id = id;
+    else
+      errors.push_back({"exporter", "must be an id"});
   }
   if (req.HasQuery("limit")) {
     const std::string v = req.Query("limit");
@@ -214,7 +220,10 @@ Response ListSamples(AppContext& ctx, const Request& req) {
     JsonObject body = NewObject();
     body.set("items", items);
     const bool full = static_cast<int>(samples->size()) == query->limit;
-    if (full) body.set("next", samples->back().number); else body.set("next", Poco::Dynamic::Var());
+    if (full)
+      body.set("next", samples->back().number);
+    else
+      body.set("next", Poco::Dynamic::Var());
     return JsonResponse(200, body);
   });
 }
@@ -234,13 +243,24 @@ Response EnterResult(AppContext& ctx, const Request& req) {
 }
 
 reports::SampleReportData ReportData(const AppContext& ctx, const SampleRecord& s) {
-  reports::SampleReportData d{ctx.lab.name, ctx.lab.address, ctx.lab.accreditation, s.number, s.exporter_name,
-                              s.product, s.article, s.lot, s.destination, std::string(ReceiptConditionName(s.condition)),
-                              FormatRfc3339(s.received_at), std::string(SampleStatusName(s.status)), "", {}};
+  reports::SampleReportData d{ctx.lab.name,
+                              ctx.lab.address,
+                              ctx.lab.accreditation,
+                              s.number,
+                              s.exporter_name,
+                              s.product,
+                              s.article,
+                              s.lot,
+                              s.destination,
+                              std::string(ReceiptConditionName(s.condition)),
+                              FormatRfc3339(s.received_at),
+                              std::string(SampleStatusName(s.status)),
+                              "",
+                              {}};
   Timestamp latest = s.received_at;  // the report's date comes from the record, never the clock
   for (const TestRecord& t : s.tests) {
     reports::ReportResultRow row{t.standard + " " + t.clause, t.property, t.method, "", t.limit.unit,
-                                 t.limit.ToDisplay(), "pending", ""};
+                                 t.limit.ToDisplay(),         "pending",  ""};
     if (t.result) {
       for (const Decimal& v : t.result->values) row.values += (row.values.empty() ? "" : "; ") + v.ToString();
       row.verdict = std::string(VerdictName(t.result->verdict));

@@ -38,8 +38,9 @@ Response OpenApi(const Router& router, const AppContext& ctx) {
     std::string method = route.substr(0, space);
     for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const std::string path = route.substr(space + 1);
-    Poco::JSON::Object::Ptr item = paths.has(path) ? paths.getObject(path)
-                                                   : Poco::JSON::Object::Ptr(new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER));
+    Poco::JSON::Object::Ptr item = paths.has(path)
+                                       ? paths.getObject(path)
+                                       : Poco::JSON::Object::Ptr(new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER));
     JsonObject op = NewObject();
     op.set("operationId", method + path);
     JsonObject responses = NewObject();

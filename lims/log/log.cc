@@ -7,7 +7,9 @@
 
 namespace lims::log {
 
-Format ParseFormat(std::string_view text) { return text == "json" ? Format::kJson : Format::kText; }
+Format ParseFormat(std::string_view text) {
+  return text == "json" ? Format::kJson : Format::kText;
+}
 
 std::string JsonEscape(std::string_view text) {
   std::string out;
@@ -15,11 +17,21 @@ std::string JsonEscape(std::string_view text) {
   for (char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -35,8 +47,8 @@ std::string JsonEscape(std::string_view text) {
 
 Log::Log(const Options& options) : format_(options.format) {
   logger_ = std::make_shared<spdlog::logger>("limsd", std::make_shared<spdlog::sinks::stderr_sink_mt>());
-  const char* pattern = format_ == Format::kJson ? R"({"ts":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l",%v})"
-                                                 : "%Y-%m-%dT%H:%M:%S.%eZ %l %v";
+  const char* pattern =
+      format_ == Format::kJson ? R"({"ts":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l",%v})" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v";
   logger_->set_formatter(std::make_unique<spdlog::pattern_formatter>(pattern, spdlog::pattern_time_type::utc));
   logger_->set_level(spdlog::level::from_str(options.level));
   logger_->flush_on(spdlog::level::info);

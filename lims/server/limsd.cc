@@ -31,7 +31,6 @@
 
 namespace lims::server {
 
-using Poco::Util::Application;
 using Poco::Util::Option;
 using Poco::Util::OptionSet;
 
@@ -40,8 +39,8 @@ class Limsd final : public Poco::Util::ServerApplication {
   void defineOptions(OptionSet& options) override {
     ServerApplication::defineOptions(options);
     options.addOption(Option("help", "h", "print this help and exit"));
-    options.addOption(Option("config", "c", "properties file (default: ./lims.properties if present)")
-                          .argument("FILE"));
+    options.addOption(
+        Option("config", "c", "properties file (default: ./lims.properties if present)").argument("FILE"));
     options.addOption(Option("migrate", "", "apply pending schema migrations and exit"));
     options.addOption(Option("load-demo", "", "migrate, load the demo lab's data and exit"));
   }
@@ -55,7 +54,7 @@ class Limsd final : public Poco::Util::ServerApplication {
     if (help_) stopOptionsProcessing();
   }
 
-  void initialize(Application& self) override {
+  void initialize(Poco::Util::Application& self) override {
     if (!config_file_.empty()) {
       loadConfiguration(config_file_);
     } else if (std::filesystem::exists("lims.properties")) {
@@ -124,8 +123,8 @@ class Limsd final : public Poco::Util::ServerApplication {
 
   int Migrate(const Settings& s, sql::Connection& connection, log::Log& log) {
     Result<std::vector<store::MigrationFile>> files = store::ReadMigrations(s.schema_dir);
-    Result<store::MigrationReport> report = files.ok() ? store::Migrate(connection, *files)
-                                                       : Result<store::MigrationReport>(files.status());
+    Result<store::MigrationReport> report =
+        files.ok() ? store::Migrate(connection, *files) : Result<store::MigrationReport>(files.status());
     if (!report.ok()) {
       // Printed as well as logged: this is the message an operator must not miss.
       std::cerr << "limsd: refusing to start: " << report.status().message() << "\n";
@@ -167,13 +166,14 @@ class Limsd final : public Poco::Util::ServerApplication {
     // A thread pool owned here, not Poco's static default pool: its threads (and their per-thread
     // database client state) must be gone before the connection pool and the driver are destroyed.
     Poco::ThreadPool threads(2, s.http_threads);
-    Poco::Net::HTTPServer server(new http::DispatcherFactory(router, log, {s.max_body_bytes}), threads, socket,
-                                 params);
+    Poco::Net::HTTPServer server(new http::DispatcherFactory(router, log, {s.max_body_bytes}), threads, socket, params);
     server.start();
     const int port = socket.address().port();
     WritePortFile(s.port_file, port);
-    log.Info("limsd serving", {{"address", s.http_host + ":" + std::to_string(port)}, {"db", s.db.Describe()},
-                               {"lab", s.lab.code}, {"version", LIMS_VERSION}});
+    log.Info("limsd serving", {{"address", s.http_host + ":" + std::to_string(port)},
+                               {"db", s.db.Describe()},
+                               {"lab", s.lab.code},
+                               {"version", LIMS_VERSION}});
     waitForTerminationRequest();
     log.Info("limsd stopping");
     server.stopAll(true);

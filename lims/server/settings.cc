@@ -50,7 +50,8 @@ Status ReadHttp(const Poco::Util::AbstractConfiguration& c, Settings* s) {
   s->http_host = c.getString("http.host", s->http_host);
   s->http_port = c.getInt("http.port", s->http_port);
   s->http_threads = c.getInt("http.threads", s->http_threads);
-  s->max_body_bytes = static_cast<size_t>(c.getInt64("http.max_body_bytes", static_cast<Poco::Int64>(s->max_body_bytes)));
+  s->max_body_bytes =
+      static_cast<size_t>(c.getInt64("http.max_body_bytes", static_cast<Poco::Int64>(s->max_body_bytes)));
   s->port_file = c.getString("http.port_file", "");
   if (s->http_port < 0 || s->http_port > 65535) return Status::InvalidArgument("http.port must be 0..65535");
   if (s->http_threads < 1) return Status::InvalidArgument("http.threads must be at least 1");

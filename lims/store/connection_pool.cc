@@ -1,10 +1,10 @@
 #include "lims/store/connection_pool.h"
 
 #include <cppconn/exception.h>
-#include <mysql_connection.h>
-#include <mysql_driver.h>
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
+#include <mysql_connection.h>
+#include <mysql_driver.h>
 
 #include <string>
 

@@ -54,12 +54,14 @@ Result<DbConfig> ParseDbUrl(std::string_view url) {
     return Status::InvalidArgument("database URL must look like mysql://USER@HOST[:PORT]/DATABASE");
   }
   if (rest.substr(0, at).find(':') != std::string_view::npos) {
-    return Status::InvalidArgument("database URL must not contain a password; use LIMS_DB_PASSWORD or db.password_file");
+    return Status::InvalidArgument(
+        "database URL must not contain a password; use LIMS_DB_PASSWORD or db.password_file");
   }
   config.user = std::string(rest.substr(0, at));
   std::string_view hostport = rest.substr(at + 1, slash - at - 1);
   config.database = std::string(rest.substr(slash + 1));
-  if (hostport.empty() || config.database.empty()) return Status::InvalidArgument("database URL lacks a host or a database");
+  if (hostport.empty() || config.database.empty())
+    return Status::InvalidArgument("database URL lacks a host or a database");
   const size_t colon = hostport.rfind(':');
   if (colon != std::string_view::npos) {
     LIMS_RETURN_IF_ERROR(ParsePort(hostport.substr(colon + 1), &config.port));

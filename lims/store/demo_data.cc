@@ -7,13 +7,23 @@ namespace lims::store {
 namespace {
 
 Organization Sikandra() {
-  return {0, "Sikandra Footwear Exports Pvt Ltd", "0512345678", "09AAACS1234F1ZQ",
-          "12 Sikandra Industrial Area, Agra 282007", "Agra", "Leather footwear"};
+  return {0,
+          "Sikandra Footwear Exports Pvt Ltd",
+          "0512345678",
+          "09AAACS1234F1ZQ",
+          "12 Sikandra Industrial Area, Agra 282007",
+          "Agra",
+          "Leather footwear"};
 }
 
 Organization Jajmau() {
-  return {0, "Jajmau Leather Works", "0598765432", "09AABCJ5678K1Z3", "Plot 7, Jajmau, Kanpur 208010",
-          "Kanpur Nagar", "Leather products"};
+  return {0,
+          "Jajmau Leather Works",
+          "0598765432",
+          "09AABCJ5678K1Z3",
+          "Plot 7, Jajmau, Kanpur 208010",
+          "Kanpur Nagar",
+          "Leather products"};
 }
 
 NewSample Boot(int64_t exporter) {

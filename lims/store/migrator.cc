@@ -59,8 +59,11 @@ std::map<int, Applied> LoadApplied(sql::Connection& c) {
 }
 
 Status CheckHistory(const std::map<int, Applied>& applied, const std::vector<MigrationFile>& files) {
-  for (const auto& [version, record] : applied) {
-    auto file = std::find_if(files.begin(), files.end(), [&](const MigrationFile& f) { return f.version == version; });
+  for (const auto& entry : applied) {
+    const int version = entry.first;
+    const Applied& record = entry.second;
+    auto file =
+        std::find_if(files.begin(), files.end(), [version](const MigrationFile& f) { return f.version == version; });
     if (file == files.end()) {
       return Status::Conflict("migration " + record.name + " is recorded as applied but its file is missing");
     }
@@ -78,8 +81,8 @@ void ApplyOne(sql::Connection& c, const MigrationFile& file) {
     try {
       Execute(c, statement.text);
     } catch (const sql::SQLException& e) {
-      throw sql::SQLException(file.name + " line " + std::to_string(statement.line) + ": " + e.what(),
-                              e.getSQLState(), e.getErrorCode());
+      throw sql::SQLException(file.name + " line " + std::to_string(statement.line) + ": " + e.what(), e.getSQLState(),
+                              e.getErrorCode());
     }
   }
   std::unique_ptr<sql::PreparedStatement> ps(

@@ -18,7 +18,9 @@ namespace {
 using Statement = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
 
-Statement Prepare(sql::Connection& c, const char* text) { return Statement(c.prepareStatement(text)); }
+Statement Prepare(sql::Connection& c, const char* text) {
+  return Statement(c.prepareStatement(text));
+}
 
 std::string ToSqlDatetime(Timestamp t) {
   std::string s = FormatRfc3339(t);  // 2026-11-23T10:15:00Z → 2026-11-23 10:15:00
@@ -90,7 +92,8 @@ SampleRecord SampleFromRow(sql::ResultSet& rs) {
   s.quantity_unit = rs.getString("quantity_unit");
   s.destination = rs.getString("destination");
   s.decision_rule = rs.getString("decision_rule");
-  s.condition = EnumOr(ParseReceiptCondition(std::string(rs.getString("receipt_condition"))), ReceiptCondition::kIntact);
+  s.condition =
+      EnumOr(ParseReceiptCondition(std::string(rs.getString("receipt_condition"))), ReceiptCondition::kIntact);
   s.condition_note = rs.getString("condition_note");
   s.storage_location = rs.getString("storage_location");
   s.status = EnumOr(ParseSampleStatus(std::string(rs.getString("status"))), SampleStatus::kReceived);
@@ -147,9 +150,9 @@ Result<std::vector<RequirementRow>> ResolveRequirements(sql::Connection& c, cons
       unknown.push_back({"requirements[" + std::to_string(i) + "]", "unknown requirement \"" + codes[i] + "\""});
       continue;
     }
-    rows.push_back({rs->getInt64("id"), rs->getString("standard"), rs->getString("clause"),
-                    rs->getString("property"), rs->getString("method"), rs->getString("comparator"),
-                    rs->getString("limit_value"), rs->getString("unit")});
+    rows.push_back({rs->getInt64("id"), rs->getString("standard"), rs->getString("clause"), rs->getString("property"),
+                    rs->getString("method"), rs->getString("comparator"), rs->getString("limit_value"),
+                    rs->getString("unit")});
   }
   if (!unknown.empty()) return Status::Unprocessable("the sample names unknown requirements", std::move(unknown));
   return rows;
@@ -184,10 +187,11 @@ int64_t NextSequence(sql::Connection& c, int64_t lab_id, int year) {
 
 int64_t InsertSample(sql::Connection& c, int64_t lab_id, const std::string& number, int year, int64_t seq,
                      const NewSample& s, Timestamp received_at) {
-  Statement ps = Prepare(c,
-                         "INSERT INTO samples (lab_id, number, year, sequence, exporter_id, product, article, sizes, lot,"
-                         " quantity, quantity_unit, destination, decision_rule, receipt_condition, condition_note,"
-                         " storage_location, status, received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  Statement ps =
+      Prepare(c,
+              "INSERT INTO samples (lab_id, number, year, sequence, exporter_id, product, article, sizes, lot,"
+              " quantity, quantity_unit, destination, decision_rule, receipt_condition, condition_note,"
+              " storage_location, status, received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   ps->setInt64(1, lab_id);
   ps->setString(2, number);
   ps->setInt(3, year);

@@ -19,8 +19,7 @@ class MysqlSampleStore final : public SampleStore {
  public:
   explicit MysqlSampleStore(sql::Connection& connection) : c_(connection) {}
 
-  Result<SampleRecord> CreateSample(std::string_view lab_code, const NewSample& sample,
-                                    Timestamp received_at) override;
+  Result<SampleRecord> CreateSample(std::string_view lab_code, const NewSample& sample, Timestamp received_at) override;
   Result<SampleRecord> FindSample(std::string_view number) override;
   Result<std::vector<SampleRecord>> ListSamples(const SampleQuery& query) override;
   Result<TestRecord> FindTest(int64_t test_id) override;

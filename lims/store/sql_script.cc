@@ -100,6 +100,8 @@ class Splitter {
 
 }  // namespace
 
-std::vector<SqlStatement> SplitSqlStatements(std::string_view script) { return Splitter(script).Run(); }
+std::vector<SqlStatement> SplitSqlStatements(std::string_view script) {
+  return Splitter(script).Run();
+}
 
 }  // namespace lims::store

@@ -5,7 +5,9 @@
 
 namespace lims::store {
 
-Transaction::Transaction(sql::Connection& c) : connection_(c) { connection_.setAutoCommit(false); }
+Transaction::Transaction(sql::Connection& c) : connection_(c) {
+  connection_.setAutoCommit(false);
+}
 
 Transaction::~Transaction() {
   // A destructor must not throw. If the rollback fails the connection is already broken: the

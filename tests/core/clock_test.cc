@@ -20,7 +20,9 @@ Timestamp At(const std::string& text) {
   return t.ok() ? *t : Timestamp();
 }
 
-TEST(FormatRfc3339, FormatsTheEpoch) { EXPECT_EQ(FormatRfc3339(Timestamp()), "1970-01-01T00:00:00Z"); }
+TEST(FormatRfc3339, FormatsTheEpoch) {
+  EXPECT_EQ(FormatRfc3339(Timestamp()), "1970-01-01T00:00:00Z");
+}
 
 TEST(FormatRfc3339, FormatsAKnownInstant) {
   // 2026-11-23 is day 20780 after the epoch.
@@ -45,8 +47,8 @@ TEST(ParseRfc3339, RoundTripsFromTimestamp) {
 }
 
 TEST(ParseRfc3339, RejectsOffsetsOtherThanUtc) {
-  for (const char* text : {"2026-11-23T10:15:00+05:30", "2026-11-23T15:45:00+00:00", "2026-11-23T10:15:00",
-                           "2026-11-23T10:15:00-01:00"}) {
+  for (const char* text :
+       {"2026-11-23T10:15:00+05:30", "2026-11-23T15:45:00+00:00", "2026-11-23T10:15:00", "2026-11-23T10:15:00-01:00"}) {
     Result<Timestamp> t = ParseRfc3339(text);
     ASSERT_FALSE(t.ok()) << text;
     EXPECT_EQ(t.status().code(), Status::Code::kInvalidArgument);
@@ -54,9 +56,9 @@ TEST(ParseRfc3339, RejectsOffsetsOtherThanUtc) {
 }
 
 TEST(ParseRfc3339, RejectsInvalidDatesAndTimes) {
-  for (const char* text : {"2026-02-30T00:00:00Z", "2025-02-29T00:00:00Z", "2026-13-01T00:00:00Z",
-                           "2026-00-10T00:00:00Z", "2026-04-31T00:00:00Z", "2026-11-23T24:00:00Z",
-                           "2026-11-23T10:60:00Z", "2026-11-23T10:15:60Z"}) {
+  for (const char* text :
+       {"2026-02-30T00:00:00Z", "2025-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z",
+        "2026-04-31T00:00:00Z", "2026-11-23T24:00:00Z", "2026-11-23T10:60:00Z", "2026-11-23T10:15:60Z"}) {
     Result<Timestamp> t = ParseRfc3339(text);
     ASSERT_FALSE(t.ok()) << text;
     EXPECT_EQ(t.status().code(), Status::Code::kInvalidArgument);
@@ -64,10 +66,10 @@ TEST(ParseRfc3339, RejectsInvalidDatesAndTimes) {
 }
 
 TEST(ParseRfc3339, RejectsMalformedText) {
-  for (const char* text : {"", "2026-11-23", "2026-11-23 10:15:00Z", "2026/11/23T10:15:00Z", "20261123T101500Z",
-                           "2026-11-23T10:15:00.5Z", "2026-11-23t10:15:00Z", "2026-11-23T10:15:5ZZ",
-                           "2026-+1-23T10:15:00Z", "2026- 1-23T10:15:00Z", "-026-11-23T10:15:00Z",
-                           "2026-11-23T10:15:00ZZ"}) {
+  for (const char* text :
+       {"", "2026-11-23", "2026-11-23 10:15:00Z", "2026/11/23T10:15:00Z", "20261123T101500Z", "2026-11-23T10:15:00.5Z",
+        "2026-11-23t10:15:00Z", "2026-11-23T10:15:5ZZ", "2026-+1-23T10:15:00Z", "2026- 1-23T10:15:00Z",
+        "-026-11-23T10:15:00Z", "2026-11-23T10:15:00ZZ"}) {
     Result<Timestamp> t = ParseRfc3339(text);
     EXPECT_FALSE(t.ok()) << '"' << text << '"';
   }

@@ -30,8 +30,8 @@ TEST(DecimalParse, AcceptsLeadingPlusAndDropsIt) {
 }
 
 TEST(DecimalParse, RejectsMalformedText) {
-  for (const char* text : {"", "-", "+", "1.", ".5", "1e3", "1E3", "1,5", " 1", "1 ", "1.2.3", "--1", "0x10",
-                           "abc", "1.-5"}) {
+  for (const char* text :
+       {"", "-", "+", "1.", ".5", "1e3", "1E3", "1,5", " 1", "1 ", "1.2.3", "--1", "0x10", "abc", "1.-5"}) {
     Result<Decimal> d = Decimal::Parse(text);
     ASSERT_FALSE(d.ok()) << '"' << text << '"';
     EXPECT_EQ(d.status().code(), Status::Code::kInvalidArgument) << text;

@@ -42,8 +42,8 @@ TEST(ParseComparator, RejectsEverythingElse) {
 }
 
 TEST(ParseComparator, RoundTripsThroughToken) {
-  for (Comparator c : {Comparator::kLess, Comparator::kLessOrEqual, Comparator::kGreater,
-                       Comparator::kGreaterOrEqual}) {
+  for (Comparator c :
+       {Comparator::kLess, Comparator::kLessOrEqual, Comparator::kGreater, Comparator::kGreaterOrEqual}) {
     Result<Comparator> parsed = ParseComparator(ComparatorToken(c));
     ASSERT_OK(parsed);
     EXPECT_EQ(*parsed, c);
@@ -114,8 +114,7 @@ TEST(EvaluateSimpleAcceptance, PassesAtTheBoundaryOfAnInclusiveLimit) {
 }
 
 TEST(EvaluateSimpleAcceptance, FailsOnOneValueAndNamesTheSpecimen) {
-  const Evaluation e =
-      EvaluateSimpleAcceptance(MakeLimit(Comparator::kLess, "3"), Values({"1.2", "3.20", "0.5"}));
+  const Evaluation e = EvaluateSimpleAcceptance(MakeLimit(Comparator::kLess, "3"), Values({"1.2", "3.20", "0.5"}));
   EXPECT_EQ(e.verdict, Verdict::kFail);
   EXPECT_NE(e.explanation.find("Specimen 2"), std::string::npos) << e.explanation;
   EXPECT_NE(e.explanation.find("3.20 mg/kg"), std::string::npos) << e.explanation;

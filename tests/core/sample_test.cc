@@ -93,7 +93,9 @@ TEST(TestStatusName, RoundTripsEveryStatus) {
   EXPECT_FALSE(ParseTestStatus("PENDING").ok());
 }
 
-TEST(ValidateNewSample, AcceptsAValidSample) { EXPECT_OK(ValidateNewSample(ValidSample())); }
+TEST(ValidateNewSample, AcceptsAValidSample) {
+  EXPECT_OK(ValidateNewSample(ValidSample()));
+}
 
 TEST(ValidateNewSample, AcceptsEuAsDestination) {
   NewSample s = ValidSample();
@@ -163,8 +165,7 @@ TEST(ValidateNewSample, ReportsEveryBrokenRule) {
   s.quantity = 0;
   s.destination = "xx";
   s.condition = ReceiptCondition::kDamaged;
-  EXPECT_EQ(Fields(ValidateNewSample(s)),
-            (std::vector<std::string>{"quantity", "destination", "condition_note"}));
+  EXPECT_EQ(Fields(ValidateNewSample(s)), (std::vector<std::string>{"quantity", "destination", "condition_note"}));
 }
 
 TEST(ParseResultEntry, KeepsTheReportedText) {

@@ -1,8 +1,8 @@
-#include "lims/http/dispatcher.h"
-
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+
+#include "lims/http/dispatcher.h"
 
 namespace lims::http {
 namespace {
@@ -14,7 +14,9 @@ class DispatchTest : public ::testing::Test {
 };
 
 TEST_F(DispatchTest, RoutesWithParameters) {
-  router_.Add("GET", "/things/{id}", [](const Request& r) { return Response{200, "text/plain", r.params.at("id"), {}}; });
+  router_.Add("GET", "/things/{id}", [](const Request& r) {
+    return Response{200, "text/plain", r.params.at("id"), {}};
+  });
   Request req;
   req.method = "GET";
   req.path = "/things/42";

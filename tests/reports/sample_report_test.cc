@@ -14,12 +14,10 @@
 namespace lims::reports {
 namespace {
 
-ReportResultRow Row(std::string requirement, std::string property, std::string method,
-                    std::string values, std::string unit, std::string limit, std::string verdict,
-                    std::string explanation = "") {
-  return ReportResultRow{std::move(requirement), std::move(property), std::move(method),
-                         std::move(values),      std::move(unit),     std::move(limit),
-                         std::move(verdict),     std::move(explanation)};
+ReportResultRow Row(std::string requirement, std::string property, std::string method, std::string values,
+                    std::string unit, std::string limit, std::string verdict, std::string explanation = "") {
+  return ReportResultRow{std::move(requirement), std::move(property), std::move(method),  std::move(values),
+                         std::move(unit),        std::move(limit),    std::move(verdict), std::move(explanation)};
 }
 
 SampleReportData SampleData() {
@@ -38,14 +36,12 @@ SampleReportData SampleData() {
   data.status = "in_testing";
   data.generated_at = "2026-11-24T08:00:00Z";
   data.rows = {
-      Row("REACH Annex XVII entry 47", "Chromium(VI) content", "EN ISO 17075-2", "2.9; 3.1",
-          "mg/kg", "< 3 mg/kg", "fail", "The mean of the replicates exceeds the limit."),
-      Row("REACH Annex XVII entry 27", "Nickel release", "EN 1811", "0.12; 0.15",
-          "µg/cm²/week", "≤ 0.5 µg/cm²/week", "pass"),
-      Row("Buyer specification", "Sole bond strength", "EN ISO 17708", "4.6; 4.8", "N/mm",
-          "≥ 4.0 N/mm", "pass"),
-      Row("REACH Annex XVII entry 50", "PAH content", "AfPS GS 2019:01 PAK", "", "mg/kg",
-          "≤ 1 mg/kg", "pending"),
+      Row("REACH Annex XVII entry 47", "Chromium(VI) content", "EN ISO 17075-2", "2.9; 3.1", "mg/kg", "< 3 mg/kg",
+          "fail", "The mean of the replicates exceeds the limit."),
+      Row("REACH Annex XVII entry 27", "Nickel release", "EN 1811", "0.12; 0.15", "µg/cm²/week", "≤ 0.5 µg/cm²/week",
+          "pass"),
+      Row("Buyer specification", "Sole bond strength", "EN ISO 17708", "4.6; 4.8", "N/mm", "≥ 4.0 N/mm", "pass"),
+      Row("REACH Annex XVII entry 50", "PAH content", "AfPS GS 2019:01 PAK", "", "mg/kg", "≤ 1 mg/kg", "pending"),
   };
   return data;
 }
@@ -54,9 +50,9 @@ SampleReportData LongData(int rows) {
   SampleReportData data = SampleData();
   data.rows.clear();
   for (int i = 1; i <= rows; ++i) {
-    data.rows.push_back(Row("Buyer specification item " + std::to_string(i), "Tear strength",
-                            "EN ISO 3377-1", std::to_string(i) + ".5; " + std::to_string(i) + ".7",
-                            "N", "≥ 40 N", i % 3 == 0 ? "fail" : "pass"));
+    data.rows.push_back(Row("Buyer specification item " + std::to_string(i), "Tear strength", "EN ISO 3377-1",
+                            std::to_string(i) + ".5; " + std::to_string(i) + ".7", "N", "≥ 40 N",
+                            i % 3 == 0 ? "fail" : "pass"));
   }
   return data;
 }
@@ -66,14 +62,15 @@ SampleReportData LongData(int rows) {
 std::vector<double> WordRightEdges(const std::string& html) {
   constexpr std::string_view kAttribute = "xMax=\"";
   std::vector<double> edges;
-  for (size_t pos = html.find(kAttribute); pos != std::string::npos;
-       pos = html.find(kAttribute, pos + 1)) {
+  for (size_t pos = html.find(kAttribute); pos != std::string::npos; pos = html.find(kAttribute, pos + 1)) {
     edges.push_back(std::stod(html.substr(pos + kAttribute.size(), 32)));
   }
   return edges;
 }
 
-std::string Quote(const std::string& path) { return "'" + path + "'"; }
+std::string Quote(const std::string& path) {
+  return "'" + path + "'";
+}
 
 class SampleReportTest : public ::testing::Test {
  protected:
@@ -104,11 +101,10 @@ TEST_F(SampleReportTest, TextHasSymbolsNamesAndValues) {
   Result<std::string> pdf = RenderSampleReport(SampleData(), FontSet::Default());
   ASSERT_OK(pdf);
   const std::string text = Text(Save("report.pdf", *pdf));
-  for (const char* expected :
-       {"Preliminary test report — not a certificate", "AGR-2026-000123", "page 1 of 1",
-        "The results relate only to the items tested.", "Łódź Šoe Exports", "µg/cm²", "≤ 0.5",
-        "≥ 4.0 N/mm", "2.9; 3.1", "0.12; 0.15", "4.6; 4.8", "Chromium(VI) content",
-        "The mean of the replicates exceeds the limit.", "in testing", "Pending"}) {
+  for (const char* expected : {"Preliminary test report — not a certificate", "AGR-2026-000123", "page 1 of 1",
+                               "The results relate only to the items tested.", "Łódź Šoe Exports", "µg/cm²", "≤ 0.5",
+                               "≥ 4.0 N/mm", "2.9; 3.1", "0.12; 0.15", "4.6; 4.8", "Chromium(VI) content",
+                               "The mean of the replicates exceeds the limit.", "in testing", "Pending"}) {
     EXPECT_NE(text.find(expected), std::string::npos) << "missing: " << expected << "\n" << text;
   }
 }
@@ -117,9 +113,7 @@ TEST_F(SampleReportTest, QpdfFindsNoErrors) {
   Result<std::string> pdf = RenderSampleReport(SampleData(), FontSet::Default());
   ASSERT_OK(pdf);
   std::string output;
-  EXPECT_EQ(lims::testing::RunCommand("qpdf --check " + Quote(Save("report.pdf", *pdf)), &output),
-            0)
-      << output;
+  EXPECT_EQ(lims::testing::RunCommand("qpdf --check " + Quote(Save("report.pdf", *pdf)), &output), 0) << output;
 }
 
 TEST_F(SampleReportTest, SameDataGivesIdenticalBytes) {
@@ -167,9 +161,8 @@ TEST_F(SampleReportTest, LongTableRepeatsHeaderOnNextPage) {
   ASSERT_EQ(lims::testing::RunCommand("qpdf --show-npages " + Quote(path), &pages), 0);
   EXPECT_GT(std::stoi(pages), 1);
   const std::string page2 = Text(path, "-f 2 -l 2");
-  for (const char* expected : {"Requirement", "Property", "Method", "Values", "Unit", "Limit",
-                               "Verdict", "AGR-2026-000123 · page 2 of",
-                               "The results relate only to the items tested."}) {
+  for (const char* expected : {"Requirement", "Property", "Method", "Values", "Unit", "Limit", "Verdict",
+                               "AGR-2026-000123 · page 2 of", "The results relate only to the items tested."}) {
     EXPECT_NE(page2.find(expected), std::string::npos) << "missing: " << expected << "\n" << page2;
   }
   EXPECT_NE(Text(path).find("60.5; 60.7"), std::string::npos);
@@ -180,8 +173,7 @@ TEST_F(SampleReportTest, LongTextStaysInsideTheMargins) {
   SampleReportData data = SampleData();
   data.rows[0].requirement = std::string(80, 'W');
   data.rows[0].method = "A method whose name goes on and on well beyond the width of any column";
-  data.rows[0].explanation = std::string(300, 'x') + " and a long explanation " +
-                             std::string(40, 'y');
+  data.rows[0].explanation = std::string(300, 'x') + " and a long explanation " + std::string(40, 'y');
   Result<std::string> pdf = RenderSampleReport(data, FontSet::Default());
   ASSERT_OK(pdf);
   const std::string html = Text(Save("wrap.pdf", *pdf), "-bbox");
@@ -196,8 +188,7 @@ TEST_F(SampleReportTest, EmptyTableSaysSo) {
   data.rows.clear();
   Result<std::string> pdf = RenderSampleReport(data, FontSet::Default());
   ASSERT_OK(pdf);
-  EXPECT_NE(Text(Save("empty.pdf", *pdf)).find("No results have been entered yet."),
-            std::string::npos);
+  EXPECT_NE(Text(Save("empty.pdf", *pdf)).find("No results have been entered yet."), std::string::npos);
 }
 
 TEST_F(SampleReportTest, MissingFontIsAnErrorNotACrash) {
@@ -215,8 +206,7 @@ TEST_F(SampleReportTest, UnreadableFontReportsTheFailingStep) {
   Result<std::string> pdf = RenderSampleReport(SampleData(), fonts);
   ASSERT_FALSE(pdf.ok());
   EXPECT_EQ(pdf.status().code(), Status::Code::kInternal);
-  EXPECT_NE(pdf.status().message().find("loading font " + fonts.regular), std::string::npos)
-      << pdf.status().ToString();
+  EXPECT_NE(pdf.status().message().find("loading font " + fonts.regular), std::string::npos) << pdf.status().ToString();
 }
 
 TEST_F(SampleReportTest, RejectsBadVerdictAndTimestamp) {

@@ -68,7 +68,9 @@ int WaitExit(pid_t pid) {
 
 }  // namespace
 
-std::string LimsdPath() { return BinaryPath("lims/server/limsd"); }
+std::string LimsdPath() {
+  return BinaryPath("lims/server/limsd");
+}
 
 LimsdProcess::LimsdProcess(const store::DbConfig& db, const std::vector<std::string>& extra_env) {
   dir_ = MakeTempDir("limsd-e2e-");
@@ -98,7 +100,9 @@ LimsdProcess::~LimsdProcess() {
   waitpid(pid_, nullptr, 0);
 }
 
-bool LimsdProcess::running() const { return pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == 0; }
+bool LimsdProcess::running() const {
+  return pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == 0;
+}
 
 HttpReply LimsdProcess::Call(const std::string& method, const std::string& path, const std::string& body,
                              const std::map<std::string, std::string>& headers) const {

@@ -60,9 +60,13 @@ TestDatabase::~TestDatabase() {
   }
 }
 
-std::unique_ptr<sql::Connection> TestDatabase::Connect() const { return ConnectTo(config_, config_.database); }
+std::unique_ptr<sql::Connection> TestDatabase::Connect() const {
+  return ConnectTo(config_, config_.database);
+}
 
-void TestDatabase::Execute(const std::string& statement) const { Run(*Connect(), statement); }
+void TestDatabase::Execute(const std::string& statement) const {
+  Run(*Connect(), statement);
+}
 
 std::string TestDatabase::QueryValue(const std::string& query) const {
   auto c = Connect();

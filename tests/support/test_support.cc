@@ -11,8 +11,12 @@
 
 namespace lims::testing {
 
-std::string SourcePath(const std::string& relative) { return std::string(LIMS_SOURCE_DIR) + "/" + relative; }
-std::string BinaryPath(const std::string& relative) { return std::string(LIMS_BINARY_DIR) + "/" + relative; }
+std::string SourcePath(const std::string& relative) {
+  return std::string(LIMS_SOURCE_DIR) + "/" + relative;
+}
+std::string BinaryPath(const std::string& relative) {
+  return std::string(LIMS_BINARY_DIR) + "/" + relative;
+}
 
 int RunCommand(const std::string& command, std::string* output) {
   std::string full = command + " 2>&1";

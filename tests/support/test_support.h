@@ -9,21 +9,23 @@
 #include "lims/core/status.h"
 
 // ASSERT_OK / EXPECT_OK take a Status or a Result<T> and print the error when it is not OK.
-#define ASSERT_OK(expr)                                                            \
-  do {                                                                             \
-    const auto& lims_s_ = (expr);                                                  \
-    ASSERT_TRUE(lims_s_.ok()) << ::lims::testing::StatusOf(lims_s_).ToString();    \
+#define ASSERT_OK(expr)                                                         \
+  do {                                                                          \
+    const auto& lims_s_ = (expr);                                               \
+    ASSERT_TRUE(lims_s_.ok()) << ::lims::testing::StatusOf(lims_s_).ToString(); \
   } while (0)
-#define EXPECT_OK(expr)                                                            \
-  do {                                                                             \
-    const auto& lims_s_ = (expr);                                                  \
-    EXPECT_TRUE(lims_s_.ok()) << ::lims::testing::StatusOf(lims_s_).ToString();    \
+#define EXPECT_OK(expr)                                                         \
+  do {                                                                          \
+    const auto& lims_s_ = (expr);                                               \
+    EXPECT_TRUE(lims_s_.ok()) << ::lims::testing::StatusOf(lims_s_).ToString(); \
   } while (0)
 
 namespace lims::testing {
 
 // Lets ASSERT_OK take a Status as well as a Result<T>.
-inline const Status& StatusOf(const Status& s) { return s; }
+inline const Status& StatusOf(const Status& s) {
+  return s;
+}
 template <typename T>
 const Status& StatusOf(const Result<T>& r) {
   return r.status();
