@@ -47,6 +47,14 @@ constexpr std::array<std::pair<TestStatus, std::string_view>, 5> kTestStatuses{{
     {TestStatus::kInvalidated, "invalidated"},
 }};
 
+constexpr int64_t kMaxQuantity = 1000000;
+
+size_t Utf8Length(const std::string& s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
 bool IsDestination(std::string_view d) {
   return d.size() == 2 && std::isupper(static_cast<unsigned char>(d[0])) &&
          std::isupper(static_cast<unsigned char>(d[1]));
@@ -104,9 +112,45 @@ Result<TestStatus> ParseTestStatus(std::string_view t) {
   return ParseName(t, kTestStatuses, "status");
 }
 
+namespace {
+
+// Lengths match the columns of schema/001_foundation.sql: an over-long field is the client's error
+// (422 naming the field), never a database error.
+void CheckLengths(const NewSample& s, std::vector<FieldError>* errors) {
+  const std::pair<const char*, const std::string*> fields[] = {{"product", &s.product},
+                                                               {"article", &s.article},
+                                                               {"lot", &s.lot},
+                                                               {"quantity_unit", &s.quantity_unit},
+                                                               {"condition_note", &s.condition_note},
+                                                               {"storage_location", &s.storage_location}};
+  const size_t limits[] = {400, 100, 100, 32, 1000, 100};
+  for (size_t i = 0; i < std::size(fields); ++i) {
+    if (Utf8Length(*fields[i].second) > limits[i]) {
+      errors->push_back({fields[i].first, "longer than " + std::to_string(limits[i]) + " characters"});
+    }
+  }
+}
+
+void CheckSizes(const std::vector<std::string>& sizes, std::vector<FieldError>* errors) {
+  if (sizes.size() > 12) errors->push_back({"sizes", "at most 12 sizes per sample"});
+  for (size_t i = 0; i < sizes.size() && i < 12; ++i) {
+    const std::string& size = sizes[i];
+    if (size.empty() || size.size() > 12 || size.find(',') != std::string::npos) {
+      errors->push_back({"sizes[" + std::to_string(i) + "]", "must be 1 to 12 characters without commas"});
+    }
+  }
+}
+
+}  // namespace
+
 Status ValidateNewSample(const NewSample& s) {
   std::vector<FieldError> errors;
-  if (s.quantity <= 0) errors.push_back({"quantity", "must be a positive whole number"});
+  if (s.quantity <= 0 || s.quantity > kMaxQuantity) {
+    errors.push_back({"quantity", "must be a whole number from 1 to " + std::to_string(kMaxQuantity)});
+  }
+  CheckLengths(s, &errors);
+  CheckSizes(s.sizes, &errors);
+  if (s.requirements.empty()) errors.push_back({"requirements", "at least one requirement is needed"});
   if (!IsDestination(s.destination)) {
     errors.push_back({"destination", "must be an ISO 3166-1 alpha-2 country code such as DE, or EU"});
   }

@@ -39,7 +39,8 @@ std::string DbConfig::Describe() const {
 Result<DbConfig> ParseDbUrl(std::string_view url) {
   constexpr std::string_view kScheme = "mysql://";
   if (url.substr(0, kScheme.size()) != kScheme) {
-    return Status::InvalidArgument("database URL must start with mysql:// (got \"" + std::string(url) + "\")");
+    // Never echo the URL: a mistyped one may carry a password.
+    return Status::InvalidArgument("database URL must start with mysql://");
   }
   std::string_view rest = url.substr(kScheme.size());
   DbConfig config;

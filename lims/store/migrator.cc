@@ -141,9 +141,17 @@ Result<MigrationReport> Migrate(sql::Connection& c, const std::vector<MigrationF
     std::unique_ptr<sql::Statement> st(c.createStatement());
     std::unique_ptr<sql::ResultSet> lock(st->executeQuery("SELECT GET_LOCK('pramaan.migrate', 60)"));
     if (!lock->next() || lock->getInt(1) != 1) return Status::Unavailable("could not take the migration lock");
-    Result<MigrationReport> report = MigrateLocked(c, files);
-    st->execute("DO RELEASE_LOCK('pramaan.migrate')");
-    return report;
+    // Released on every path, also when a migration throws, so a caller may retry on this connection.
+    struct LockRelease {
+      sql::Statement& st;
+      ~LockRelease() {
+        try {
+          st.execute("DO RELEASE_LOCK('pramaan.migrate')");
+        } catch (const sql::SQLException&) {  // the connection is gone, and the lock with it
+        }
+      }
+    } release{*st};
+    return MigrateLocked(c, files);
   } catch (const sql::SQLException& e) {
     return FromSqlException(e, "migration failed");
   }

@@ -42,8 +42,8 @@ TEST(ParseDbUrl, RefusesPasswordInUrl) {
 }
 
 TEST(ParseDbUrl, RefusesBadPorts) {
-  for (const char* url : {"mysql://u@h:0/d", "mysql://u@h:65536/d", "mysql://u@h:33o6/d", "mysql://u@h:/d",
-                          "mysql://u@h:-1/d"}) {
+  for (const char* url :
+       {"mysql://u@h:0/d", "mysql://u@h:65536/d", "mysql://u@h:33o6/d", "mysql://u@h:/d", "mysql://u@h:-1/d"}) {
     Result<DbConfig> c = ParseDbUrl(url);
     ASSERT_FALSE(c.ok()) << url;
     EXPECT_EQ(c.status().code(), Status::Code::kInvalidArgument) << url;

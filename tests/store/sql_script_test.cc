@@ -58,15 +58,14 @@ TEST(SplitSqlStatements, IgnoresSemicolonsInsideComments) {
 
 TEST(SplitSqlStatements, DoubleDashWithoutSpaceIsNotAComment) {
   // MySQL needs whitespace after "--" to start a comment: 5--3 is 5 minus minus 3.
-  EXPECT_EQ(Texts(SplitSqlStatements("SELECT 5--3;SELECT 4;")),
-            (std::vector<std::string>{"SELECT 5--3", "SELECT 4"}));
+  EXPECT_EQ(Texts(SplitSqlStatements("SELECT 5--3;SELECT 4;")), (std::vector<std::string>{"SELECT 5--3", "SELECT 4"}));
 }
 
 TEST(SplitSqlStatements, ReportsStartLines) {
   const std::string script =
       "-- line 1\n"
       "\n"
-      "CREATE TABLE a (\n"   // 3
+      "CREATE TABLE a (\n"  // 3
       "  x INT\n"
       ");\n"
       "/* line 6\n"

@@ -92,12 +92,24 @@ LimsdProcess::LimsdProcess(const store::DbConfig& db, const std::vector<std::str
 LimsdProcess::~LimsdProcess() {
   if (pid_ <= 0) return;
   kill(pid_, SIGTERM);
-  for (int i = 0; i < 200; ++i) {
-    if (waitpid(pid_, nullptr, WNOHANG) == pid_) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  int status = 0;
+  bool exited = false;
+  for (int i = 0; i < 400 && !exited; ++i) {
+    exited = waitpid(pid_, &status, WNOHANG) == pid_;
+    if (!exited) std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
-  kill(pid_, SIGKILL);
-  waitpid(pid_, nullptr, 0);
+  if (!exited) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, &status, 0);
+  }
+  // A clean shutdown exits 0; anything else (a sanitizer report, a crash, a hang) fails the test
+  // that owned this process, with the log that explains it.
+  if (!exited || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    ADD_FAILURE() << "limsd did not shut down cleanly (status " << status << "); its log:\n" << ReadFile(log_path_);
+    return;  // keep the directory for inspection
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
 }
 
 bool LimsdProcess::running() const {
@@ -133,6 +145,8 @@ int LimsdProcess::RunOnce(const store::DbConfig& db, const std::vector<std::stri
   const pid_t pid = Spawn(argv, Environment(db, dir, extra_env), dir + "/limsd.log");
   const int rc = WaitExit(pid);
   if (output != nullptr) *output = ReadFile(dir + "/limsd.log");
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
   return rc;
 }
 
