@@ -8,5 +8,5 @@ scripts/deps.sh
 scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIMS_BUILD_TESTS=OFF
 scripts/db.sh start
 build/lims/server/limsd --load-demo   # migrates first; demo data is loaded once
-echo "Pramaan is serving http://localhost:8080 (Ctrl-C to stop)"
+echo "Pramaan is starting on http://localhost:${LIMS_HTTP_PORT:-8080} (Ctrl-C to stop)"
 exec build/lims/server/limsd

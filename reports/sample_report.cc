@@ -184,7 +184,8 @@ bool ParseRfc3339(std::string_view s, HPDF_Date* date) {
 // ---- Input checks ----
 
 bool IsKnownVerdict(std::string_view verdict) {
-  return verdict == "pass" || verdict == "fail" || verdict == "pending";
+  return verdict == "pass" || verdict == "conditional_pass" || verdict == "conditional_fail" || verdict == "fail" ||
+         verdict == "pending";
 }
 
 Status Validate(const SampleReportData& data) {
@@ -198,7 +199,8 @@ Status Validate(const SampleReportData& data) {
   }
   for (size_t i = 0; i < data.rows.size(); ++i) {
     if (IsKnownVerdict(data.rows[i].verdict)) continue;
-    errors.push_back({"rows[" + std::to_string(i) + "].verdict", "must be pass, fail or pending"});
+    errors.push_back({"rows[" + std::to_string(i) + "].verdict",
+                      "must be pass, conditional_pass, conditional_fail, fail or pending"});
   }
   if (errors.empty()) return Status::Ok();
   return Status::InvalidArgument("invalid sample report data", std::move(errors));
@@ -306,12 +308,16 @@ std::vector<std::string> Wrap(const Face& face, std::string_view text, float wid
 std::string VerdictLabel(std::string_view verdict) {
   if (verdict == "pass") return "✓ Pass";
   if (verdict == "fail") return "✗ Fail";
+  // ILAC-G8 4.2.3 statements under a guarded decision rule.
+  if (verdict == "conditional_pass") return "Conditional pass";
+  if (verdict == "conditional_fail") return "Conditional fail";
   return "Pending";
 }
 
 Rgb VerdictColor(std::string_view verdict) {
   if (verdict == "pass") return kPassColor;
-  if (verdict == "fail") return kFailColor;
+  if (verdict == "fail" || verdict == "conditional_fail") return kFailColor;
+  if (verdict == "conditional_pass") return kPassColor;
   return kMuted;
 }
 
@@ -487,7 +493,7 @@ Status ReportWriter::WriteTitle() {
 }
 
 Status ReportWriter::WriteSampleBlock() {
-  const std::array<Field, 10> fields = {{
+  const std::array<Field, 12> fields = {{
       {"Sample number", data_.sample_number},
       {"Destination", data_.destination},
       {"Exporter", data_.exporter_name},
@@ -498,6 +504,9 @@ Status ReportWriter::WriteSampleBlock() {
       {"Status", DisplayStatus(data_.status)},
       {"Lot", data_.lot},
       {"Generated", data_.generated_at},
+      // ISO/IEC 17025 7.8.6.2 c: the decision rule applied to the statements of conformity.
+      {"Decision rule", data_.decision_rule},
+      {"Verdict so far", data_.overall_verdict},
   }};
   for (size_t i = 0; i < fields.size(); i += 2) {
     const float left = DrawField(kMargin, fields[i]);

@@ -29,9 +29,11 @@ struct SampleReportData {
   std::string lab_name, lab_address, lab_accreditation;
   std::string sample_number;  // "AGR-2026-000123", printed on every page with "page x of y"
   std::string exporter_name, product, article, lot, destination, condition;
-  std::string received_at;   // RFC 3339 UTC, e.g. "2026-11-23T10:15:00Z"
-  std::string status;        // "received", "in_testing", ...
-  std::string generated_at;  // RFC 3339 UTC; taken from the record, never from the clock
+  std::string received_at;      // RFC 3339 UTC, e.g. "2026-11-23T10:15:00Z"
+  std::string status;           // "received", "in_testing", ...
+  std::string generated_at;     // RFC 3339 UTC; taken from the record, never from the clock
+  std::string decision_rule;    // "guarded acceptance, w = U (ILAC-G8:09/2019)"
+  std::string overall_verdict;  // "Fail (2 requirements)", "Pass", "Pending (3 tests open)"
   std::vector<ReportResultRow> rows;
 };
 

@@ -277,7 +277,7 @@ function statusBadge(status) {
 function verdictBadge(test) {
   if (test.result) {
     const verdict = test.result.verdict;
-    return h('span', { class: `badge verdict-${verdict}` }, verdict === 'pass' ? 'Pass' : 'Fail');
+    return h('span', { class: `badge verdict-${verdict}` }, humanize(verdict));
   }
   return h('span', { class: 'badge verdict-pending' }, humanize(test.status || 'pending'));
 }
@@ -578,8 +578,9 @@ function testsTable(sample, reload) {
 
 function testSummary(tests) {
   const count = (pred) => tests.filter(pred).length;
-  const pass = count((t) => t.result && t.result.verdict === 'pass');
-  const fail = count((t) => t.result && t.result.verdict === 'fail');
+  // Conditional verdicts (guarded decision rule) count with the side they fall on.
+  const pass = count((t) => t.result && /pass$/.test(t.result.verdict));
+  const fail = count((t) => t.result && /fail$/.test(t.result.verdict));
   const open = tests.length - pass - fail;
   const tally = (n, kind) => h('span', { class: `tally ${n > 0 ? 'tally-' + kind : 'tally-zero'}` }, `${n} ${kind}`);
   return h('p', { class: 'section-meta' }, tally(pass, 'pass'), tally(fail, 'fail'), tally(open, 'pending'));
@@ -635,7 +636,7 @@ function renderDetail(view, number, isCurrent) {
     // The form that had focus is gone; continue from the tests heading instead of the page top.
     const heading = document.getElementById('tests-h');
     if (heading) heading.focus({ preventScroll: true });
-    showBanner('success', `Result saved: ${result.verdict === 'pass' ? 'Pass' : 'Fail'}`,
+    showBanner('success', `Result saved: ${humanize(result.verdict)}`,
       `${test.property}. ${result.explanation}`);
   };
 

@@ -57,11 +57,95 @@ std::string Decimal::ToString() const {
 }
 
 std::strong_ordering Decimal::operator<=>(const Decimal& other) const {
-  // 24 digits widened by at most 12 places is 36 digits: widening to a common scale stays inside 128 bits.
+  // Integer parts first, then fractions widened to a common scale: neither step can overflow,
+  // whatever the two scales are.
+  const Int128 int_a = coefficient_ / Pow10(scale_);
+  const Int128 int_b = other.coefficient_ / Pow10(other.scale_);
+  if (int_a != int_b) return int_a <=> int_b;
   const int common = std::max(scale_, other.scale_);
-  const Int128 a = coefficient_ * Pow10(common - scale_);
-  const Int128 b = other.coefficient_ * Pow10(common - other.scale_);
-  return a <=> b;
+  const Int128 frac_a = (coefficient_ % Pow10(scale_)) * Pow10(common - scale_);
+  const Int128 frac_b = (other.coefficient_ % Pow10(other.scale_)) * Pow10(common - other.scale_);
+  return frac_a <=> frac_b;
+}
+
+namespace {
+
+Status OutOfRange() {
+  return Status::Unprocessable("value out of range");
+}
+
+bool Widen(Int128 coefficient, int by, Int128* out) {
+  return !__builtin_mul_overflow(coefficient, Pow10(by), out);
+}
+
+// Rounds coefficient / 10^drop half-to-even.
+Int128 RoundHalfEven(Int128 coefficient, int drop) {
+  if (drop <= 0) return coefficient;
+  const Int128 divisor = Pow10(drop);
+  Int128 quotient = coefficient / divisor;
+  const Int128 remainder = coefficient % divisor;
+  const Int128 twice = (remainder < 0 ? -remainder : remainder) * 2;
+  const bool odd = quotient % 2 != 0;
+  if (twice > divisor || (twice == divisor && odd)) quotient += coefficient < 0 ? -1 : 1;
+  return quotient;
+}
+
+}  // namespace
+
+Result<Decimal> Decimal::Plus(const Decimal& other) const {
+  const int common = std::max(scale_, other.scale_);
+  Int128 a = 0;
+  Int128 b = 0;
+  Int128 sum = 0;
+  if (!Widen(coefficient_, common - scale_, &a) || !Widen(other.coefficient_, common - other.scale_, &b) ||
+      __builtin_add_overflow(a, b, &sum)) {
+    return OutOfRange();
+  }
+  return Decimal(sum, common);
+}
+
+Result<Decimal> Decimal::Minus(const Decimal& other) const {
+  return Plus(other.Negated());
+}
+
+Result<Decimal> Decimal::Times(const Decimal& other) const {
+  Int128 product = 0;
+  if (__builtin_mul_overflow(coefficient_, other.coefficient_, &product)) return OutOfRange();
+  const int scale = scale_ + other.scale_;
+  if (scale <= kMaxInternalScale) return Decimal(product, scale);
+  return Decimal(RoundHalfEven(product, scale - kMaxInternalScale), kMaxInternalScale);
+}
+
+Result<Decimal> Decimal::ScaledByPowerOfTen(int exponent) const {
+  if (exponent <= 0) {
+    if (scale_ - exponent > kMaxInternalScale) return OutOfRange();
+    return Decimal(coefficient_, scale_ - exponent);
+  }
+  if (scale_ >= exponent) return Decimal(coefficient_, scale_ - exponent);
+  Int128 widened = 0;
+  if (!Widen(coefficient_, exponent - scale_, &widened)) return OutOfRange();
+  return Decimal(widened, 0);
+}
+
+Result<Decimal> Decimal::DividedBy(int64_t divisor, int scale) const {
+  if (divisor <= 0 || scale < 0 || scale > kMaxInternalScale) return OutOfRange();
+  // Compute with one extra digit... done exactly: widen to scale + guard digits, then round.
+  const int guard = scale + 1 > scale_ ? scale + 1 - scale_ : 0;
+  Int128 widened = 0;
+  if (!Widen(coefficient_, guard, &widened)) return OutOfRange();
+  // widened / 10^(scale_ + guard) / divisor, to `scale` digits: keep the remainder for exact rounding.
+  const int have = scale_ + guard;  // >= scale + 1
+  const Int128 quotient = widened / divisor;
+  const Int128 remainder = widened % divisor;
+  // Round quotient (at scale `have`) to `scale` digits; a non-zero remainder breaks ties upward.
+  const int drop = have - scale;
+  const Int128 unit = Pow10(drop);
+  Int128 q = quotient / unit;
+  const Int128 rest = quotient % unit;
+  const Int128 twice = (rest < 0 ? -rest : rest) * 2;
+  const bool exact_half = twice == unit && remainder == 0;
+  if (twice > unit || (twice == unit && !exact_half) || (exact_half && q % 2 != 0)) q += quotient < 0 ? -1 : 1;
+  return Decimal(q, scale);
 }
 
 }  // namespace lims

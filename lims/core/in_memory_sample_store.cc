@@ -107,6 +107,27 @@ Status InMemorySampleStore::CheckReferences(const NewSample& sample) const {
 
 std::vector<TestRecord> InMemorySampleStore::MakeTests(const NewSample& sample, const std::string& number) {
   std::vector<TestRecord> tests;
+  // Tests the service planned from the catalog come first, then requirements the store resolves.
+  for (const PlannedTest& p : sample.planned_tests) {
+    TestRecord t;
+    t.id = next_test_id_++;
+    t.sample_number = number;
+    t.requirement = p.requirement;
+    t.standard = p.standard;
+    t.clause = p.clause;
+    t.property = p.property;
+    t.label = p.label;
+    t.method = p.method;
+    t.part = p.part;
+    t.material = p.material;
+    t.limit = p.limit;
+    t.combine = p.combine;
+    t.specimens = p.specimens;
+    t.sources = p.sources;
+    t.decision_rule = sample.decision_rule;
+    sample_of_test_.emplace(t.id, number);
+    tests.push_back(std::move(t));
+  }
   for (const std::string& code : sample.requirements) {
     const Requirement& r = requirements_.at(code);
     TestRecord t;
@@ -118,6 +139,9 @@ std::vector<TestRecord> InMemorySampleStore::MakeTests(const NewSample& sample, 
     t.property = r.property;
     t.method = r.method;
     t.limit = r.limit;  // a copy: later catalog edits must not change how this sample is judged
+    t.part = "whole";
+    t.sources = {r.standard + " " + r.clause};
+    t.decision_rule = sample.decision_rule;
     sample_of_test_.emplace(t.id, number);
     tests.push_back(std::move(t));
   }

@@ -1,27 +1,37 @@
 #include "lims/core/limit.h"
 
-#include <algorithm>
+#include <array>
+#include <utility>
 
 namespace lims {
+namespace {
+
+constexpr std::array<std::pair<Comparator, std::string_view>, 7> kTokens{{
+    {Comparator::kLess, "<"},
+    {Comparator::kLessOrEqual, "<="},
+    {Comparator::kGreater, ">"},
+    {Comparator::kGreaterOrEqual, ">="},
+    {Comparator::kRange, "range"},
+    {Comparator::kNoFailure, "no_failure"},
+    {Comparator::kNotDetected, "not_detected"},
+}};
+
+std::string WithUnit(const std::string& text, const std::string& unit) {
+  return unit.empty() || unit == "1" ? text : text + " " + unit;
+}
+
+}  // namespace
 
 Result<Comparator> ParseComparator(std::string_view text) {
-  if (text == "<") return Comparator::kLess;
-  if (text == "<=") return Comparator::kLessOrEqual;
-  if (text == ">") return Comparator::kGreater;
-  if (text == ">=") return Comparator::kGreaterOrEqual;
-  return Status::InvalidArgument("comparator must be one of <, <=, >, >=");
+  for (const auto& [c, token] : kTokens) {
+    if (token == text) return c;
+  }
+  return Status::InvalidArgument("comparator must be one of <, <=, >, >=, range, no_failure, not_detected");
 }
 
 std::string_view ComparatorToken(Comparator c) {
-  switch (c) {
-    case Comparator::kLess:
-      return "<";
-    case Comparator::kLessOrEqual:
-      return "<=";
-    case Comparator::kGreater:
-      return ">";
-    case Comparator::kGreaterOrEqual:
-      return ">=";
+  for (const auto& [value, token] : kTokens) {
+    if (value == c) return token;
   }
   return "?";
 }
@@ -36,13 +46,24 @@ std::string_view ComparatorSymbol(Comparator c) {
       return ">";
     case Comparator::kGreaterOrEqual:
       return "≥";
+    case Comparator::kNotDetected:
+      return "<";
+    case Comparator::kRange:
+      return "range";
+    case Comparator::kNoFailure:
+      return "no failure";
   }
   return "?";
+}
+
+bool IsNumeric(Comparator c) {
+  return c != Comparator::kNoFailure;
 }
 
 bool Limit::IsMetBy(const Decimal& measured) const {
   switch (comparator) {
     case Comparator::kLess:
+    case Comparator::kNotDetected:
       return measured < value;
     case Comparator::kLessOrEqual:
       return measured <= value;
@@ -50,30 +71,30 @@ bool Limit::IsMetBy(const Decimal& measured) const {
       return measured > value;
     case Comparator::kGreaterOrEqual:
       return measured >= value;
+    case Comparator::kRange: {
+      const bool above_low = low_inclusive ? measured >= value : measured > value;
+      const bool below_high = high_inclusive ? measured <= high : measured < high;
+      return above_low && below_high;
+    }
+    case Comparator::kNoFailure:
+      return false;
   }
   return false;
 }
 
 std::string Limit::ToDisplay() const {
-  std::string out = std::string(ComparatorSymbol(comparator)) + " " + value.ToString();
-  if (!unit.empty()) out += " " + unit;
-  return out;
-}
-
-std::string_view VerdictName(Verdict v) {
-  return v == Verdict::kPass ? "pass" : "fail";
-}
-
-Evaluation EvaluateSimpleAcceptance(const Limit& limit, const std::vector<Decimal>& values) {
-  const std::string rule = " (simple acceptance, ILAC-G8 4.2.1)";
-  auto failing = std::find_if(values.begin(), values.end(), [&](const Decimal& v) { return !limit.IsMetBy(v); });
-  if (failing != values.end()) {
-    const size_t index = static_cast<size_t>(failing - values.begin()) + 1;
-    return {Verdict::kFail, "Specimen " + std::to_string(index) + " measured " + failing->ToString() + " " +
-                                limit.unit + ", outside the limit " + limit.ToDisplay() + rule + "."};
+  switch (comparator) {
+    case Comparator::kRange:
+      return WithUnit(std::string(low_inclusive ? "≥ " : "> ") + value.ToString() + " and " +
+                          (high_inclusive ? "≤ " : "< ") + high.ToString(),
+                      unit);
+    case Comparator::kNoFailure:
+      return "no failure";
+    case Comparator::kNotDetected:
+      return WithUnit("not detected (< " + value.ToString(), unit) + ")";
+    default:
+      return WithUnit(std::string(ComparatorSymbol(comparator)) + " " + value.ToString(), unit);
   }
-  const std::string n = std::to_string(values.size());
-  return {Verdict::kPass, "All " + n + " specimen value(s) meet the limit " + limit.ToDisplay() + rule + "."};
 }
 
 }  // namespace lims

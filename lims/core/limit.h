@@ -1,48 +1,40 @@
-// Limit and conformity evaluation for one requirement.
+// Limit: what a requirement demands of a measured quantity, and whether one value meets it.
 //
-// The skeleton implements ILAC-G8:09/2019 4.2.1 simple acceptance (w = 0): a result conforms when
-// every specimen value meets the limit. The guarded and non-binary rules come with the catalog
-// (issue "Standards catalog"); they extend Evaluate() without changing its callers.
-// Pure functions over value types; thread-safe.
+// Comparators: upper limits (<, <=), lower limits (>, >=), an interval with its own inclusivity
+// (antistatic footwear: > 100 kΩ and <= 1000 MΩ), "not detected" below a limit of quantification
+// (judged as < LOQ) and "no failure" observations (no cracks, no penetration) that have no number.
+// Pure value type; thread-safe.
 #ifndef LIMS_CORE_LIMIT_H_
 #define LIMS_CORE_LIMIT_H_
 
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "lims/core/decimal.h"
 #include "lims/core/status.h"
 
 namespace lims {
 
-enum class Comparator { kLess, kLessOrEqual, kGreater, kGreaterOrEqual };
+enum class Comparator { kLess, kLessOrEqual, kGreater, kGreaterOrEqual, kRange, kNoFailure, kNotDetected };
 
-// "<", "<=", ">", ">=" (the catalog's and the API's spelling).
+// "<", "<=", ">", ">=", "range", "no_failure", "not_detected" (the catalog's and the API's spelling).
 Result<Comparator> ParseComparator(std::string_view text);
 std::string_view ComparatorToken(Comparator c);   // "<="
 std::string_view ComparatorSymbol(Comparator c);  // "≤", for reports
+bool IsNumeric(Comparator c);                     // every comparator but kNoFailure
 
 struct Limit {
   Comparator comparator = Comparator::kLessOrEqual;
-  Decimal value;
+  Decimal value;               // the limit; kRange: the lower bound; kNotDetected: the limit of quantification
+  Decimal high;                // kRange only: the upper bound
+  bool low_inclusive = true;   // kRange only
+  bool high_inclusive = true;  // kRange only
   std::string unit;
 
+  // Numeric comparators only (kNoFailure has nothing to compare).
   bool IsMetBy(const Decimal& measured) const;
-  std::string ToDisplay() const;  // "< 3 mg/kg"
+  std::string ToDisplay() const;  // "< 3 mg/kg", "> 100 and ≤ 1000000 kΩ", "not detected (LOQ 3 mg/kg)"
 };
-
-enum class Verdict { kPass, kFail };
-std::string_view VerdictName(Verdict v);  // "pass", "fail"
-
-struct Evaluation {
-  Verdict verdict = Verdict::kFail;
-  std::string explanation;  // one sentence that names the deciding value and the limit
-};
-
-// Every replicate must meet the limit; the first one that does not decides a fail.
-// `values` must not be empty (callers validate input first).
-Evaluation EvaluateSimpleAcceptance(const Limit& limit, const std::vector<Decimal>& values);
 
 }  // namespace lims
 

@@ -1,9 +1,12 @@
 #include "lims/core/sample.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdio>
 #include <utility>
+
+#include "lims/core/units.h"
 
 namespace lims {
 namespace {
@@ -60,25 +63,31 @@ bool IsDestination(std::string_view d) {
          std::isupper(static_cast<unsigned char>(d[1]));
 }
 
-void CheckValues(const TestRecord& test, const ResultEntry& entry, ResultRecord* out,
+void CheckValues(const TestRecord& test, const ResultEntry& entry, ParsedResult* out,
                  std::vector<FieldError>* malformed, std::vector<FieldError>* broken) {
   if (entry.values.empty()) malformed->push_back({"values", "at least one value is required"});
   for (size_t i = 0; i < entry.values.size(); ++i) {
     const std::string field = "values[" + std::to_string(i) + "]";
-    Result<Decimal> v = Decimal::Parse(entry.values[i]);
-    if (!v.ok()) {
-      malformed->push_back({field, v.status().message()});
-    } else if (v->IsNegative() && test.limit.value >= Decimal()) {
-      // Every limit the lab judges against so far is a non-negative quantity (mass fraction,
-      // force, energy); a negative reading is an instrument or typing error, not a result.
-      broken->push_back({field, "a negative value cannot be produced by this method"});
-    } else {
-      out->values.push_back(*v);
+    Result<Observation> o = ParseObservation(test.limit, entry.values[i]);
+    if (!o.ok()) {
+      malformed->push_back({field, o.status().message()});
+      continue;
     }
+    if (o->kind == Observation::Kind::kNumber && o->value.IsNegative() && !test.limit.value.IsNegative()) {
+      // Every limit judged so far is a non-negative quantity (mass fraction, force, energy); a
+      // negative reading is an instrument or typing error, not a result.
+      broken->push_back({field, "a negative value cannot be produced by this method"});
+      continue;
+    }
+    out->record.values.push_back(entry.values[i]);
+    out->observations.push_back(*o);
+  }
+  if (malformed->empty() && static_cast<int>(entry.values.size()) < test.specimens) {
+    broken->push_back({"values", "the method needs " + std::to_string(test.specimens) + " specimen values"});
   }
 }
 
-void CheckUncertainty(const ResultEntry& entry, ResultRecord* out, std::vector<FieldError>* malformed,
+void CheckUncertainty(const ResultEntry& entry, ParsedResult* out, std::vector<FieldError>* malformed,
                       std::vector<FieldError>* broken) {
   if (!entry.uncertainty) return;
   Result<Decimal> u = Decimal::Parse(*entry.uncertainty);
@@ -87,7 +96,40 @@ void CheckUncertainty(const ResultEntry& entry, ResultRecord* out, std::vector<F
   } else if (u->IsNegative()) {
     broken->push_back({"uncertainty", "an expanded uncertainty cannot be negative"});
   } else {
-    out->uncertainty = *u;
+    out->record.uncertainty = *u;
+  }
+}
+
+// Brings numbers and the uncertainty to the limit's unit; an incompatible unit is refused.
+void ConvertToLimitUnit(const TestRecord& test, ParsedResult* out, std::vector<FieldError>* broken) {
+  if (!IsNumeric(test.limit.comparator)) return;
+  const std::string& unit = out->record.unit;
+  if (!SameDimension(unit, test.limit.unit)) {
+    broken->push_back(
+        {"unit", "\"" + unit + "\" cannot be converted to \"" + test.limit.unit + "\", the unit of the limit"});
+    return;
+  }
+  for (size_t i = 0; i < out->observations.size(); ++i) {
+    Observation& o = out->observations[i];
+    const std::string field = "values[" + std::to_string(i) + "]";
+    if (o.kind != Observation::Kind::kNumber && !o.has_bound) continue;
+    Result<Decimal> v = ConvertUnit(o.value, unit, test.limit.unit);
+    if (!v.ok()) {
+      broken->push_back({field, v.status().message()});
+      continue;
+    }
+    o.value = *v;
+    if (o.has_bound && o.value > test.limit.value) {
+      broken->push_back({field, "a quantification limit of " + o.text.substr(1) + " " + unit +
+                                    " cannot show that the value is below " + test.limit.ToDisplay()});
+    }
+  }
+  if (out->record.uncertainty) {
+    Result<Decimal> u = ConvertUnit(*out->record.uncertainty, unit, test.limit.unit);
+    if (u.ok())
+      out->uncertainty = *u;
+    else
+      broken->push_back({"uncertainty", u.status().message()});
   }
 }
 
@@ -150,12 +192,11 @@ Status ValidateNewSample(const NewSample& s) {
   }
   CheckLengths(s, &errors);
   CheckSizes(s.sizes, &errors);
-  if (s.requirements.empty()) errors.push_back({"requirements", "at least one requirement is needed"});
+  if (s.requirements.empty() && !s.test_plan) {
+    errors.push_back({"requirements", "name the requirements or give a test_plan"});
+  }
   if (!IsDestination(s.destination)) {
     errors.push_back({"destination", "must be an ISO 3166-1 alpha-2 country code such as DE, or EU"});
-  }
-  if (s.decision_rule != "simple") {
-    errors.push_back({"decision_rule", "only \"simple\" is supported until the decision-rule catalog lands"});
   }
   if (s.condition != ReceiptCondition::kIntact && s.condition_note.empty()) {
     errors.push_back({"condition_note", "a damaged or short sample needs a note describing it"});
@@ -172,21 +213,58 @@ Status ValidateNewSample(const NewSample& s) {
   return Status::Unprocessable("the sample breaks intake rules", std::move(errors));
 }
 
-Result<ResultRecord> ParseResultEntry(const TestRecord& test, const ResultEntry& entry) {
-  ResultRecord out;
-  out.test_id = test.id;
-  out.unit = entry.unit;
-  out.remarks = entry.remarks;
+Result<ParsedResult> ParseResultEntry(const TestRecord& test, const ResultEntry& entry) {
+  ParsedResult out;
+  out.record.test_id = test.id;
+  out.record.unit = entry.unit;
+  out.record.remarks = entry.remarks;
   std::vector<FieldError> malformed;
   std::vector<FieldError> broken;
   CheckValues(test, entry, &out, &malformed, &broken);
   CheckUncertainty(entry, &out, &malformed, &broken);
+  if (IsNumeric(test.limit.comparator) && entry.unit.empty()) malformed.push_back({"unit", "is required"});
   if (!malformed.empty()) return Status::InvalidArgument("the result is malformed", std::move(malformed));
-  if (entry.unit != test.limit.unit) {
-    broken.push_back({"unit", "must be \"" + test.limit.unit + "\", the unit of the limit"});
+  ConvertToLimitUnit(test, &out, &broken);
+  const bool guarded = test.decision_rule.kind == DecisionRule::Kind::kGuarded;
+  const bool any_number = std::any_of(out.observations.begin(), out.observations.end(),
+                                      [](const Observation& o) { return o.kind == Observation::Kind::kNumber; });
+  // The guard band needs U only where a number is judged: a non-detect or an observation has none.
+  if (guarded && any_number && !entry.uncertainty) {
+    broken.push_back({"uncertainty", "required: the sample's decision rule is " + test.decision_rule.Describe()});
   }
   if (!broken.empty()) return Status::Unprocessable("the result breaks a rule", std::move(broken));
   return out;
+}
+
+Decision DecideTest(const TestRecord& test, const ParsedResult& parsed) {
+  const DecisionSubject subject{test.label.empty() ? test.property : test.label, test.standard + " " + test.clause};
+  return Decide(subject, test.limit, test.combine, test.decision_rule, parsed.observations, parsed.uncertainty);
+}
+
+SampleVerdict JudgeSample(const SampleRecord& sample) {
+  SampleVerdict out;
+  for (const TestRecord& t : sample.tests) {
+    if (!t.result) {
+      ++out.open;
+      continue;
+    }
+    out.worst_so_far = std::max(out.worst_so_far, t.result->verdict);
+    if (IsRejection(t.result->verdict)) out.failing.push_back(&t);
+  }
+  if (out.open == 0 && !sample.tests.empty()) out.verdict = out.worst_so_far;
+  return out;
+}
+
+std::string SampleVerdict::Describe() const {
+  std::string headline = VerdictHeadline(worst_so_far);
+  for (size_t i = 1; i < headline.size(); ++i) {
+    if (headline[i - 1] != ' ') headline[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(headline[i])));
+  }
+  if (!failing.empty())
+    headline += " (" + std::to_string(failing.size()) + " requirement" + (failing.size() == 1 ? ")" : "s)");
+  if (!verdict)
+    return "Pending (" + std::to_string(open) + " test" + (open == 1 ? "" : "s") + " open; so far " + headline + ")";
+  return headline;
 }
 
 std::string FormatSampleNumber(std::string_view lab_code, int year, int64_t sequence) {

@@ -14,8 +14,10 @@
 
 #include "lims/core/clock.h"
 #include "lims/core/decimal.h"
+#include "lims/core/decision.h"
 #include "lims/core/limit.h"
 #include "lims/core/status.h"
+#include "lims/core/test_plan.h"
 
 namespace lims {
 
@@ -40,12 +42,16 @@ struct NewSample {
   std::string lot;
   int64_t quantity = 0;
   std::string quantity_unit;
-  std::string destination;  // ISO 3166-1 alpha-2 country, or "EU"
-  std::string decision_rule = "simple";
+  std::string destination;     // ISO 3166-1 alpha-2 country, or "EU"
+  DecisionRule decision_rule;  // agreed with the customer at contract review (ISO/IEC 17025 7.1.3)
   ReceiptCondition condition = ReceiptCondition::kIntact;
   std::string condition_note;
   std::string storage_location;
-  std::vector<std::string> requirements;  // requirement codes; each becomes one test
+  std::vector<std::string> requirements;     // requirement ids; each becomes one test
+  std::optional<TestPlanRequest> test_plan;  // or: derive the tests from the catalog
+  // Filled by SampleService from test_plan and the catalog's requirements; ids the catalog does
+  // not know stay in `requirements` for the store to resolve (requirements seeded by migrations).
+  std::vector<PlannedTest> planned_tests;
 };
 
 // Rules an intake must meet beyond well-formedness (HTTP 422 with the offending fields).
@@ -54,9 +60,9 @@ Status ValidateNewSample(const NewSample& s);
 struct ResultRecord {
   int64_t id = 0;
   int64_t test_id = 0;
-  std::vector<Decimal> values;
-  std::string unit;
-  std::optional<Decimal> uncertainty;
+  std::vector<std::string> values;     // as reported: "3.20", "nd", "pass"
+  std::string unit;                    // as reported (may differ from the limit's, same dimension)
+  std::optional<Decimal> uncertainty;  // expanded, k = 2, in `unit`
   std::string remarks;
   Verdict verdict = Verdict::kFail;
   std::string explanation;
@@ -70,8 +76,15 @@ struct TestRecord {
   std::string standard;     // "REACH Annex XVII"
   std::string clause;       // "entry 47"
   std::string property;
+  std::string label;  // short name for decisions ("Cr(VI)")
   std::string method;
+  std::string part;      // "upper", "whole", ...
+  std::string material;  // "leather", "" for the whole product
   Limit limit;
+  Combine combine = Combine::kEach;
+  int specimens = 1;
+  std::vector<std::string> sources;  // every requirement this test serves: "REACH Annex XVII entry 47"
+  DecisionRule decision_rule;        // the sample's
   TestStatus status = TestStatus::kPending;
   std::optional<ResultRecord> result;  // the current result, if any
 };
@@ -95,7 +108,7 @@ struct SampleRecord {
   int64_t quantity = 0;
   std::string quantity_unit;
   std::string destination;
-  std::string decision_rule;
+  DecisionRule decision_rule;
   ReceiptCondition condition = ReceiptCondition::kIntact;
   std::string condition_note;
   std::string storage_location;
@@ -113,10 +126,34 @@ struct ResultEntry {
   std::string remarks;
 };
 
-// Parses and checks an entry against its test: values are decimals, the unit is the limit's unit,
-// mass fractions and uncertainties are not negative. Field errors name "values[i]", "unit", ...
-// Returns kInvalidArgument for malformed numbers and kUnprocessable for rule violations.
-Result<ResultRecord> ParseResultEntry(const TestRecord& test, const ResultEntry& entry);
+// An entry checked against its test, with its observations converted to the limit's unit.
+struct ParsedResult {
+  ResultRecord record;
+  std::vector<Observation> observations;  // in the limit's unit
+  std::optional<Decimal> uncertainty;     // in the limit's unit
+};
+
+// Parses and checks an entry against its test: values are in a form the comparator accepts, the
+// unit converts to the limit's, no negative readings or uncertainties, enough specimens, an
+// uncertainty when the sample's rule is guarded. Field errors name "values[i]", "unit", ...
+// Returns kInvalidArgument for malformed values and kUnprocessable for rule violations.
+Result<ParsedResult> ParseResultEntry(const TestRecord& test, const ResultEntry& entry);
+
+// The test's decision: label, value, limit, source and rule in one line, and the verdict.
+Decision DecideTest(const TestRecord& test, const ParsedResult& parsed);
+
+// The sample's verdict: the worst of its tests' verdicts. Any Fail or Conditional fail makes the
+// sample a rejection, reported with every failing requirement.
+struct SampleVerdict {
+  std::optional<Verdict> verdict;  // set once every test has a result
+  Verdict worst_so_far = Verdict::kPass;
+  int open = 0;                            // tests without a result
+  std::vector<const TestRecord*> failing;  // Fail or Conditional fail, in test order (borrowed)
+
+  bool rejected() const { return !failing.empty(); }
+  std::string Describe() const;  // "Fail (2 requirements)", "Pass", "Pending (3 tests open)"
+};
+SampleVerdict JudgeSample(const SampleRecord& sample);
 
 // "AGR-2026-000123": the lab code, the year of receipt and a gapless per-year sequence.
 std::string FormatSampleNumber(std::string_view lab_code, int year, int64_t sequence);

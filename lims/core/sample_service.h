@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "lims/core/catalog.h"
 #include "lims/core/clock.h"
 #include "lims/core/sample.h"
 #include "lims/core/sample_store.h"
@@ -17,8 +18,9 @@ namespace lims {
 
 class SampleService {
  public:
-  SampleService(SampleStore& store, const Clock& clock, std::string lab_code)
-      : store_(store), clock_(clock), lab_code_(std::move(lab_code)) {}
+  // `catalog` may be null (no catalog loaded): requirements then resolve in the store only.
+  SampleService(SampleStore& store, const Clock& clock, std::string lab_code, const Catalog* catalog = nullptr)
+      : store_(store), clock_(clock), lab_code_(std::move(lab_code)), catalog_(catalog) {}
   SampleService(const SampleService&) = delete;
   SampleService& operator=(const SampleService&) = delete;
 
@@ -28,9 +30,12 @@ class SampleService {
   Result<ResultRecord> EnterResult(int64_t test_id, const ResultEntry& entry);
 
  private:
+  Status PlanTests(NewSample* sample) const;
+
   SampleStore& store_;
   const Clock& clock_;
   std::string lab_code_;
+  const Catalog* catalog_;
 };
 
 }  // namespace lims

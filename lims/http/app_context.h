@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "lims/core/catalog.h"
 #include "lims/core/clock.h"
 #include "lims/core/lab.h"
 #include "lims/store/connection_pool.h"
@@ -16,6 +17,7 @@ namespace lims::http {
 struct AppContext {
   store::ConnectionPool& pool;
   const Clock& clock;
+  const Catalog& catalog;
   Lab lab;
   reports::FontSet fonts;
   std::string version;

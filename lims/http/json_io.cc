@@ -47,6 +47,58 @@ BodyReader::BodyReader(const std::string& body) {
   }
 }
 
+BodyReader::BodyReader(Poco::JSON::Object::Ptr object, std::string prefix)
+    : object_(std::move(object)), prefix_(std::move(prefix)) {}
+
+std::optional<int64_t> BodyReader::OptionalInteger(const std::string& field) {
+  if (!Has(field)) return std::nullopt;
+  Poco::Dynamic::Var v = object_->get(field);
+  if (!v.isInteger()) {
+    Fail(field, "must be a whole number");
+    return std::nullopt;
+  }
+  return v.convert<int64_t>();
+}
+
+Poco::JSON::Object::Ptr BodyReader::Object(const std::string& field, bool required) {
+  if (!Has(field)) {
+    if (required && object_) Fail(field, "is required");
+    return nullptr;
+  }
+  Poco::JSON::Object::Ptr o = object_->getObject(field);
+  if (o.isNull()) Fail(field, "must be an object");
+  return o;
+}
+
+Poco::JSON::Array::Ptr BodyReader::Array(const std::string& field, bool required) {
+  if (!Has(field)) {
+    if (required && object_) Fail(field, "is required");
+    return nullptr;
+  }
+  Poco::JSON::Array::Ptr a = object_->getArray(field);
+  if (a.isNull()) Fail(field, "must be an array");
+  return a;
+}
+
+std::optional<Poco::Dynamic::Var> BodyReader::Raw(const std::string& field) {
+  if (!Has(field)) return std::nullopt;
+  return object_->get(field);
+}
+
+void BodyReader::AddUnknownFields() {
+  std::vector<std::string> names;
+  object_->getNames(names);
+  for (const std::string& name : names) {
+    if (read_.count(name) == 0) Fail(name, "unknown field");
+  }
+}
+
+void BodyReader::Absorb(BodyReader& child) {
+  if (child.object_) child.AddUnknownFields();
+  for (FieldError& e : child.errors_) errors_.push_back(std::move(e));
+  child.errors_.clear();
+}
+
 bool BodyReader::Has(const std::string& field) {
   read_.insert(field);
   return object_ && object_->has(field) && !object_->isNull(field);
@@ -131,11 +183,7 @@ std::vector<std::string> BodyReader::StringArray(const std::string& field, bool 
 
 Status BodyReader::Finish() {
   if (!object_) return Status::InvalidArgument(parse_error_);
-  std::vector<std::string> names;
-  object_->getNames(names);
-  for (const std::string& name : names) {
-    if (read_.count(name) == 0) Fail(name, "unknown field");
-  }
+  AddUnknownFields();
   if (errors_.empty()) return Status::Ok();
   return Status::InvalidArgument("the request body has invalid fields", errors_);
 }

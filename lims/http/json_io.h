@@ -32,6 +32,8 @@ class BodyReader {
  public:
   // Parses `body`; a body that is not a JSON object makes status() kInvalidArgument.
   explicit BodyReader(const std::string& body);
+  // Reads a nested object; its field errors are named `prefix` + field ("test_plan.markings").
+  BodyReader(Poco::JSON::Object::Ptr object, std::string prefix);
 
   std::string RequiredString(const std::string& field);
   std::string OptionalString(const std::string& field, const std::string& fallback = "");
@@ -40,7 +42,18 @@ class BodyReader {
   // An id given as a JSON integer or a string of digits.
   int64_t RequiredId(const std::string& field);
   std::vector<std::string> StringArray(const std::string& field, bool required);
+  std::optional<int64_t> OptionalInteger(const std::string& field);
+  // A nested object or array (null when absent or of another type, which is then an error).
+  Poco::JSON::Object::Ptr Object(const std::string& field, bool required);
+  Poco::JSON::Array::Ptr Array(const std::string& field, bool required);
   void Ignore(const std::string& field) { read_.insert(field); }
+  // The raw value of a field that may take several shapes (null when absent).
+  std::optional<Poco::Dynamic::Var> Raw(const std::string& field);
+  const std::string& prefix() const { return prefix_; }
+  // Adds a nested reader's errors (after its own Finish-style unknown-field check).
+  void Absorb(BodyReader& child);
+  // Records an error found by the caller's own checks.
+  void Fail(const std::string& field, const std::string& reason) { errors_.push_back({prefix_ + field, reason}); }
 
   // OK, or kInvalidArgument with every field error (including unknown fields).
   Status Finish();
@@ -48,10 +61,11 @@ class BodyReader {
 
  private:
   bool Has(const std::string& field);
-  void Fail(const std::string& field, const std::string& reason) { errors_.push_back({field, reason}); }
+  void AddUnknownFields();
 
   Poco::JSON::Object::Ptr object_;
   std::string parse_error_;
+  std::string prefix_;
   std::set<std::string> read_;
   std::vector<FieldError> errors_;
 };

@@ -11,6 +11,8 @@ namespace lims::http {
 void AddSystemRoutes(Router& router, AppContext& context);
 // Samples, their tests and results, the preliminary report, and the organisations list.
 void AddSampleRoutes(Router& router, AppContext& context);
+// GET /api/v1/standards, GET /api/v1/standards/{id}/requirements, POST /api/v1/test-plans
+void AddCatalogRoutes(Router& router, AppContext& context);
 // The browser UI: GET / (web/index.html) and GET /static/{file} from context.web_dir.
 void AddWebRoutes(Router& router, AppContext& context);
 

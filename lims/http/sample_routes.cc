@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "lims/core/sample_service.h"
+#include "lims/http/catalog_json.h"
 #include "lims/http/json_io.h"
 #include "lims/http/problem.h"
 #include "lims/http/routes.h"
@@ -20,18 +21,10 @@ Response WithService(AppContext& ctx, Fn fn) {
   Result<store::ConnectionPool::Lease> lease = ctx.pool.Acquire();
   if (!lease.ok()) return ProblemFromStatus(lease.status());
   store::MysqlSampleStore store(lease->connection());
-  SampleService service(store, ctx.clock, ctx.lab.code);
+  SampleService service(store, ctx.clock, ctx.lab.code, &ctx.catalog);
   Response r = fn(service, store);
   if (r.status == 503) lease->MarkBroken();
   return r;
-}
-
-JsonObject LimitJson(const Limit& limit) {
-  JsonObject o = NewObject();
-  o.set("comparator", std::string(ComparatorToken(limit.comparator)));
-  o.set("value", limit.value.ToString());
-  o.set("unit", limit.unit);
-  return o;
 }
 
 Poco::JSON::Array Strings(const std::vector<std::string>& items) {
@@ -45,7 +38,7 @@ JsonObject ResultJson(const ResultRecord& r) {
   o.set("id", std::to_string(r.id));
   o.set("test", std::to_string(r.test_id));
   Poco::JSON::Array values;
-  for (const Decimal& v : r.values) values.add(v.ToString());
+  for (const std::string& v : r.values) values.add(v);
   o.set("values", values);
   o.set("unit", r.unit);
   if (r.uncertainty) {
@@ -68,7 +61,13 @@ JsonObject TestJson(const TestRecord& t) {
   o.set("clause", t.clause);
   o.set("property", t.property);
   o.set("method", t.method);
+  o.set("label", t.label);
+  o.set("part", t.part);
+  o.set("material", t.material);
   o.set("limit", LimitJson(t.limit));
+  o.set("specimens", t.specimens);
+  o.set("combine", std::string(CombineName(t.combine)));
+  o.set("sources", Strings(t.sources));
   o.set("status", std::string(TestStatusName(t.status)));
   if (t.result) {
     o.set("result", ResultJson(*t.result));
@@ -93,11 +92,41 @@ JsonObject SampleSummaryJson(const SampleRecord& s) {
   o.set("quantity", s.quantity);
   o.set("quantity_unit", s.quantity_unit);
   o.set("destination", s.destination);
-  o.set("decision_rule", s.decision_rule);
+  o.set("decision_rule", s.decision_rule.Token());
+  o.set("decision_rule_text", s.decision_rule.Describe());
   o.set("condition", std::string(ReceiptConditionName(s.condition)));
   o.set("condition_note", s.condition_note);
   o.set("storage_location", s.storage_location);
   o.set("received_at", FormatRfc3339(s.received_at));
+  return o;
+}
+
+// The sample's overall verdict and, for a rejection, every failing requirement with value and limit.
+JsonObject VerdictJson(const SampleRecord& s) {
+  const SampleVerdict v = JudgeSample(s);
+  JsonObject o = NewObject();
+  if (v.verdict)
+    o.set("overall", std::string(VerdictName(*v.verdict)));
+  else
+    o.set("overall", Poco::Dynamic::Var());
+  o.set("worst_so_far", std::string(VerdictName(v.worst_so_far)));
+  o.set("open_tests", v.open);
+  o.set("rejected", v.rejected());
+  Poco::JSON::Array failing;
+  for (const TestRecord* t : v.failing) {
+    JsonObject f = NewObject();
+    f.set("test", std::to_string(t->id));
+    f.set("requirement", t->requirement);
+    f.set("sources", Strings(t->sources));
+    f.set("values", Strings(t->result->values));
+    f.set("unit", t->result->unit);
+    f.set("limit", LimitJson(t->limit));
+    f.set("verdict", std::string(VerdictName(t->result->verdict)));
+    f.set("explanation", t->result->explanation);
+    failing.add(f);
+  }
+  o.set("failing", failing);
+  o.set("summary", v.Describe());
   return o;
 }
 
@@ -116,6 +145,7 @@ JsonObject SampleJson(const SampleRecord& s) {
     custody.add(item);
   }
   o.set("custody", custody);
+  o.set("verdict", VerdictJson(s));
   return o;
 }
 
@@ -130,11 +160,16 @@ Result<NewSample> ReadNewSample(const std::string& body) {
   s.quantity = in.RequiredInteger("quantity");
   s.quantity_unit = in.RequiredString("quantity_unit");
   s.destination = in.RequiredString("destination");
-  s.decision_rule = in.OptionalString("decision_rule", "simple");
+  s.decision_rule = ReadDecisionRule(in, "decision_rule");
+  if (Poco::JSON::Object::Ptr plan = in.Object("test_plan", false); !plan.isNull()) {
+    BodyReader plan_in(plan, "test_plan.");
+    s.test_plan = ReadTestPlanRequest(plan_in);
+    in.Absorb(plan_in);
+  }
   const std::string condition = in.OptionalString("condition", "intact");
   s.condition_note = in.OptionalString("condition_note");
   s.storage_location = in.OptionalString("storage_location");
-  s.requirements = in.StringArray("requirements", true);
+  s.requirements = in.StringArray("requirements", false);
   Status status = in.Finish();
   Result<ReceiptCondition> parsed = ParseReceiptCondition(condition);
   if (!parsed.ok()) {
@@ -151,7 +186,7 @@ Result<ResultEntry> ReadResultEntry(const std::string& body) {
   BodyReader in(body);
   ResultEntry e;
   e.values = in.StringArray("values", true);
-  e.unit = in.RequiredString("unit");
+  e.unit = in.OptionalString("unit");  // required for numeric results (checked against the test)
   e.uncertainty = in.NullableString("uncertainty");
   e.remarks = in.OptionalString("remarks");
   LIMS_RETURN_IF_ERROR(in.Finish());
@@ -243,26 +278,27 @@ Response EnterResult(AppContext& ctx, const Request& req) {
 }
 
 reports::SampleReportData ReportData(const AppContext& ctx, const SampleRecord& s) {
-  reports::SampleReportData d{ctx.lab.name,
-                              ctx.lab.address,
-                              ctx.lab.accreditation,
-                              s.number,
-                              s.exporter_name,
-                              s.product,
-                              s.article,
-                              s.lot,
-                              s.destination,
-                              std::string(ReceiptConditionName(s.condition)),
-                              FormatRfc3339(s.received_at),
-                              std::string(SampleStatusName(s.status)),
-                              "",
-                              {}};
+  reports::SampleReportData d;
+  d.lab_name = ctx.lab.name;
+  d.lab_address = ctx.lab.address;
+  d.lab_accreditation = ctx.lab.accreditation;
+  d.sample_number = s.number;
+  d.exporter_name = s.exporter_name;
+  d.product = s.product;
+  d.article = s.article;
+  d.lot = s.lot;
+  d.destination = s.destination;
+  d.condition = std::string(ReceiptConditionName(s.condition));
+  d.received_at = FormatRfc3339(s.received_at);
+  d.status = std::string(SampleStatusName(s.status));
+  d.decision_rule = s.decision_rule.Describe() + " (ILAC-G8:09/2019)";
+  d.overall_verdict = JudgeSample(s).Describe();
   Timestamp latest = s.received_at;  // the report's date comes from the record, never the clock
   for (const TestRecord& t : s.tests) {
     reports::ReportResultRow row{t.standard + " " + t.clause, t.property, t.method, "", t.limit.unit,
                                  t.limit.ToDisplay(),         "pending",  ""};
     if (t.result) {
-      for (const Decimal& v : t.result->values) row.values += (row.values.empty() ? "" : "; ") + v.ToString();
+      for (const std::string& v : t.result->values) row.values += (row.values.empty() ? "" : "; ") + v;
       row.verdict = std::string(VerdictName(t.result->verdict));
       row.explanation = t.result->explanation;
       latest = std::max(latest, t.result->entered_at);

@@ -21,10 +21,12 @@
 #include <memory>
 #include <thread>
 
+#include "lims/catalog/catalog_loader.h"
 #include "lims/http/app_context.h"
 #include "lims/http/dispatcher.h"
 #include "lims/http/routes.h"
 #include "lims/server/settings.h"
+#include "lims/store/catalog_store.h"
 #include "lims/store/demo_data.h"
 #include "lims/store/migrator.h"
 #include "lims/store/mysql_sample_store.h"
@@ -73,11 +75,18 @@ class Limsd final : public Poco::Util::ServerApplication {
       return EXIT_CONFIG;
     }
     log::Log log(settings->log);
+    // The catalog is checked before anything else: bad data must stop the service, not a request.
+    Result<Catalog> catalog = catalog::LoadCatalog(settings->catalog_dir);
+    if (!catalog.ok()) {
+      std::cerr << "limsd: refusing to start: catalog: " << catalog.status().message() << "\n";
+      log.Error("catalog refused", {{"error", catalog.status().message()}});
+      return EXIT_CONFIG;
+    }
     store::ConnectionPool pool(settings->db);
-    if (int rc = PrepareDatabase(*settings, pool, log); rc != EXIT_OK) return rc;
+    if (int rc = PrepareDatabase(*settings, *catalog, pool, log); rc != EXIT_OK) return rc;
     if (command_ == Command::kMigrate) return EXIT_OK;
-    if (command_ == Command::kLoadDemo) return LoadDemo(*settings, pool, log);
-    return Serve(*settings, pool, log);
+    if (command_ == Command::kLoadDemo) return LoadDemo(*settings, *catalog, pool, log);
+    return Serve(*settings, *catalog, pool, log);
   }
 
  private:
@@ -93,7 +102,7 @@ class Limsd final : public Poco::Util::ServerApplication {
   }
 
   // Waits for the database (it may still be starting), then migrates and records the lab.
-  int PrepareDatabase(const Settings& s, store::ConnectionPool& pool, log::Log& log) {
+  int PrepareDatabase(const Settings& s, const Catalog& catalog, store::ConnectionPool& pool, log::Log& log) {
     Result<store::ConnectionPool::Lease> lease = WaitForDatabase(s, pool, log);
     if (!lease.ok()) {
       log.Error("database unreachable", {{"db", s.db.Describe()}, {"error", lease.status().message()}});
@@ -102,6 +111,14 @@ class Limsd final : public Poco::Util::ServerApplication {
     if (s.migrate_on_start || command_ != Command::kServe) {
       if (int rc = Migrate(s, lease->connection(), log); rc != EXIT_OK) return rc;
     }
+    Result<store::CatalogRecordReport> recorded = store::RecordCatalog(lease->connection(), catalog);
+    if (!recorded.ok()) {
+      log.Error("cannot record the catalog", {{"error", recorded.status().message()}});
+      return EXIT_SOFTWARE;
+    }
+    log.Info("catalog loaded", {{"editions", std::to_string(catalog.standards().size())},
+                                {"new_editions", std::to_string(recorded->standards_added)},
+                                {"new_requirements", std::to_string(recorded->requirements_added)}});
     store::MysqlSampleStore store(lease->connection());
     const Status lab = store.EnsureLab(s.lab);
     if (!lab.ok()) {
@@ -137,10 +154,11 @@ class Limsd final : public Poco::Util::ServerApplication {
     return EXIT_OK;
   }
 
-  int LoadDemo(const Settings& s, store::ConnectionPool& pool, log::Log& log) {
+  int LoadDemo(const Settings& s, const Catalog& catalog, store::ConnectionPool& pool, log::Log& log) {
     Result<store::ConnectionPool::Lease> lease = pool.Acquire();
     SystemClock clock;
-    const Status status = lease.ok() ? store::LoadDemoData(lease->connection(), s.lab, clock) : lease.status();
+    const Status status =
+        lease.ok() ? store::LoadDemoData(lease->connection(), s.lab, clock, &catalog) : lease.status();
     if (!status.ok()) {
       log.Error("demo data not loaded", {{"error", status.ToString()}});
       return EXIT_SOFTWARE;
@@ -149,12 +167,13 @@ class Limsd final : public Poco::Util::ServerApplication {
     return EXIT_OK;
   }
 
-  int Serve(const Settings& s, store::ConnectionPool& pool, log::Log& log) {
+  int Serve(const Settings& s, const Catalog& catalog, store::ConnectionPool& pool, log::Log& log) {
     SystemClock clock;
-    http::AppContext context{pool, clock, s.lab, s.fonts, LIMS_VERSION, LIMS_GIT_REVISION, s.web_dir};
+    http::AppContext context{pool, clock, catalog, s.lab, s.fonts, LIMS_VERSION, LIMS_GIT_REVISION, s.web_dir};
     http::Router router;
     http::AddSystemRoutes(router, context);
     http::AddSampleRoutes(router, context);
+    http::AddCatalogRoutes(router, context);
     http::AddWebRoutes(router, context);
 
     Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(s.http_host, static_cast<Poco::UInt16>(s.http_port)));

@@ -62,6 +62,7 @@ void ReadRest(const Poco::Util::AbstractConfiguration& c, Settings* s) {
   s->migrate_on_start = c.getBool("migrate.on_start", true);
   s->schema_dir = c.getString("schema.dir", LIMS_DEFAULT_SCHEMA_DIR);
   s->web_dir = c.getString("web.dir", LIMS_DEFAULT_WEB_DIR);
+  s->catalog_dir = c.getString("catalog.dir", LIMS_DEFAULT_CATALOG_DIR);
   s->lab.code = c.getString("lab.code", "AGR");
   s->lab.name = c.getString("lab.name", "Footwear Testing Laboratory, Agra");
   s->lab.address = c.getString("lab.address", "Agra, Uttar Pradesh, India");

@@ -35,6 +35,7 @@ struct Settings {
   bool migrate_on_start = true;
   std::string schema_dir;
   std::string web_dir;
+  std::string catalog_dir;
   Lab lab;
   log::Options log;
   reports::FontSet fonts;

@@ -55,6 +55,23 @@ NewSample Sandal(int64_t exporter) {
   return s;
 }
 
+// An S3 SR safety boot for Germany, its tests derived from the catalog (EN ISO 20345:2022 + REACH),
+// judged under a guarded decision rule agreed at contract review.
+NewSample PlannedBoot(int64_t exporter) {
+  NewSample s = Boot(exporter);
+  s.product = "Men's S3 SR safety boot, full-grain leather, PU/rubber sole";
+  s.article = "AGR-BT-310";
+  s.requirements.clear();
+  s.decision_rule.kind = DecisionRule::Kind::kGuarded;
+  TestPlanRequest plan;
+  plan.product_family = "footwear";
+  plan.materials = {{"upper", "leather"}, {"lining", "textile"}, {"insock", "textile"}, {"outsole", "rubber"}};
+  plan.markings = {{"EN ISO 20345:2022", "S3", {"SR"}}};
+  plan.regulations = {"REACH Annex XVII"};
+  s.test_plan = plan;
+  return s;
+}
+
 Status EnterFirstResult(SampleService& service, const SampleRecord& sample, const char* value) {
   if (sample.tests.empty()) return Status::Ok();
   const TestRecord& t = sample.tests.front();
@@ -64,7 +81,7 @@ Status EnterFirstResult(SampleService& service, const SampleRecord& sample, cons
 
 }  // namespace
 
-Status LoadDemoData(sql::Connection& connection, const Lab& lab, const Clock& clock) {
+Status LoadDemoData(sql::Connection& connection, const Lab& lab, const Clock& clock, const Catalog* catalog) {
   MysqlSampleStore store(connection);
   LIMS_RETURN_IF_ERROR(store.EnsureLab(lab));
   Result<int64_t> agra = store.EnsureOrganization(Sikandra());
@@ -76,14 +93,16 @@ Status LoadDemoData(sql::Connection& connection, const Lab& lab, const Clock& cl
   Result<std::vector<SampleRecord>> existing = store.ListSamples(first);
   if (!existing.ok() || !existing->empty()) return existing.status();
 
-  SampleService service(store, clock, lab.code);
+  SampleService service(store, clock, lab.code, catalog);
   Result<SampleRecord> boot = service.Register(Boot(*agra));
   if (!boot.ok()) return boot.status();
   LIMS_RETURN_IF_ERROR(EnterFirstResult(service, *boot, "1.2"));
   Result<SampleRecord> sandal = service.Register(Sandal(*kanpur));
   if (!sandal.ok()) return sandal.status();
   LIMS_RETURN_IF_ERROR(EnterFirstResult(service, *sandal, "4.8"));
-  return service.Register(Boot(*kanpur)).status();
+  LIMS_RETURN_IF_ERROR(service.Register(Boot(*kanpur)).status());
+  if (catalog == nullptr) return Status::Ok();
+  return service.Register(PlannedBoot(*agra)).status();
 }
 
 }  // namespace lims::store

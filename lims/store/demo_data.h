@@ -4,6 +4,7 @@
 #ifndef LIMS_STORE_DEMO_DATA_H_
 #define LIMS_STORE_DEMO_DATA_H_
 
+#include "lims/core/catalog.h"
 #include "lims/core/clock.h"
 #include "lims/core/lab.h"
 #include "lims/core/status.h"
@@ -14,7 +15,8 @@ class Connection;
 
 namespace lims::store {
 
-Status LoadDemoData(sql::Connection& connection, const Lab& lab, const Clock& clock);
+// `catalog` may be null; with it, one demo sample is registered through an S3 + REACH test plan.
+Status LoadDemoData(sql::Connection& connection, const Lab& lab, const Clock& clock, const Catalog* catalog = nullptr);
 
 }  // namespace lims::store
 

@@ -69,8 +69,34 @@ Limit LimitFromRow(sql::ResultSet& rs) {
   Result<Comparator> cmp = ParseComparator(std::string(rs.getString("comparator")));
   limit.comparator = cmp.ok() ? *cmp : Comparator::kLessOrEqual;
   limit.value = DecimalOrZero(rs.getString("limit_value"));
+  if (!rs.isNull("limit_high")) limit.high = DecimalOrZero(rs.getString("limit_high"));
+  limit.low_inclusive = rs.getBoolean("low_inclusive");
+  limit.high_inclusive = rs.getBoolean("high_inclusive");
   limit.unit = rs.getString("unit");
   return limit;
+}
+
+std::vector<std::string> SplitLines(const std::string& joined) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < joined.size()) {
+    const size_t nl = joined.find('\n', start);
+    out.push_back(joined.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+  return out;
+}
+
+std::string JoinLines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const std::string& l : lines) out += (out.empty() ? "" : "\n") + l;
+  return out;
+}
+
+DecisionRule RuleOrSimple(const std::string& token) {
+  Result<DecisionRule> rule = ParseDecisionRule(token);
+  return rule.ok() ? *rule : DecisionRule();
 }
 
 template <typename E>
@@ -91,7 +117,7 @@ SampleRecord SampleFromRow(sql::ResultSet& rs) {
   s.quantity = rs.getInt64("quantity");
   s.quantity_unit = rs.getString("quantity_unit");
   s.destination = rs.getString("destination");
-  s.decision_rule = rs.getString("decision_rule");
+  s.decision_rule = RuleOrSimple(rs.getString("decision_rule"));
   s.condition =
       EnumOr(ParseReceiptCondition(std::string(rs.getString("receipt_condition"))), ReceiptCondition::kIntact);
   s.condition_note = rs.getString("condition_note");
@@ -110,7 +136,15 @@ TestRecord TestFromRow(sql::ResultSet& rs) {
   t.clause = rs.getString("clause");
   t.property = rs.getString("property");
   t.method = rs.getString("method");
+  t.label = rs.getString("label");
+  t.part = rs.getString("part");
+  t.material = rs.getString("material");
   t.limit = LimitFromRow(rs);
+  t.combine = EnumOr(ParseCombine(std::string(rs.getString("combine"))), Combine::kEach);
+  t.specimens = rs.getInt("specimens");
+  t.sources = SplitLines(rs.getString("sources"));
+  if (t.sources.empty()) t.sources = {t.standard + " " + t.clause};  // tests planned before migration 003
+  t.decision_rule = RuleOrSimple(rs.getString("sample_rule"));
   t.status = EnumOr(ParseTestStatus(std::string(rs.getString("status"))), TestStatus::kPending);
   return t;
 }
@@ -122,7 +156,7 @@ ResultRecord ResultFromRow(sql::ResultSet& rs) {
   r.unit = rs.getString("unit");
   if (!rs.isNull("uncertainty")) r.uncertainty = DecimalOrZero(rs.getString("uncertainty"));
   r.remarks = rs.getString("remarks");
-  r.verdict = std::string(rs.getString("verdict")) == "pass" ? Verdict::kPass : Verdict::kFail;
+  r.verdict = EnumOr(ParseVerdict(std::string(rs.getString("verdict"))), Verdict::kFail);
   r.explanation = rs.getString("explanation");
   r.entered_at = FromSqlDatetime(rs.getString("entered_at"));
   return r;
@@ -131,17 +165,20 @@ ResultRecord ResultFromRow(sql::ResultSet& rs) {
 constexpr const char* kSampleColumns =
     "SELECT s.*, o.name AS exporter_name FROM samples s JOIN organizations o ON o.id = s.exporter_id ";
 constexpr const char* kTestColumns =
-    "SELECT t.*, s.number, r.code AS requirement_code FROM tests t JOIN samples s ON s.id = t.sample_id "
+    "SELECT t.*, s.number, s.decision_rule AS sample_rule, r.code AS requirement_code FROM tests t JOIN samples s ON "
+    "s.id = t.sample_id "
     "JOIN requirements r ON r.id = t.requirement_id ";
 
-struct RequirementRow {
-  int64_t id = 0;
-  std::string standard, clause, property, method, comparator, limit_value, unit;
+// A test to insert: its plan and the requirement row it was planned from.
+struct TestRow {
+  int64_t requirement_id = 0;
+  PlannedTest plan;
 };
 
-Result<std::vector<RequirementRow>> ResolveRequirements(sql::Connection& c, const std::vector<std::string>& codes) {
-  Statement ps = Prepare(c, "SELECT * FROM requirements WHERE code = ?");
-  std::vector<RequirementRow> rows;
+// Requirements seeded by migrations and not in the catalog: the newest row of the id is the plan.
+Result<std::vector<TestRow>> ResolveLegacy(sql::Connection& c, const std::vector<std::string>& codes) {
+  Statement ps = Prepare(c, "SELECT * FROM requirements WHERE code = ? ORDER BY id DESC LIMIT 1");
+  std::vector<TestRow> rows;
   std::vector<FieldError> unknown;
   for (size_t i = 0; i < codes.size(); ++i) {
     ps->setString(1, codes[i]);
@@ -150,12 +187,47 @@ Result<std::vector<RequirementRow>> ResolveRequirements(sql::Connection& c, cons
       unknown.push_back({"requirements[" + std::to_string(i) + "]", "unknown requirement \"" + codes[i] + "\""});
       continue;
     }
-    rows.push_back({rs->getInt64("id"), rs->getString("standard"), rs->getString("clause"), rs->getString("property"),
-                    rs->getString("method"), rs->getString("comparator"), rs->getString("limit_value"),
-                    rs->getString("unit")});
+    TestRow row;
+    row.requirement_id = rs->getInt64("id");
+    PlannedTest& t = row.plan;
+    t.requirement = codes[i];
+    t.standard = rs->getString("standard");
+    t.clause = rs->getString("clause");
+    t.property = rs->getString("property");
+    t.label = rs->getString("label");
+    t.method = rs->getString("method");
+    t.limit = LimitFromRow(*rs);
+    t.combine = EnumOr(ParseCombine(std::string(rs->getString("combine"))), Combine::kEach);
+    t.specimens = rs->getInt("specimens");
+    t.sources = {t.standard + " " + t.clause};
+    rows.push_back(std::move(row));
   }
   if (!unknown.empty()) return Status::Unprocessable("the sample names unknown requirements", std::move(unknown));
   return rows;
+}
+
+// Planned tests point at the catalog version they were planned from, recorded at start-up.
+Result<std::vector<TestRow>> ResolvePlanned(sql::Connection& c, const std::vector<PlannedTest>& planned) {
+  Statement ps = Prepare(c, "SELECT id FROM requirements WHERE code = ? AND content_sha256 = ?");
+  std::vector<TestRow> rows;
+  for (const PlannedTest& t : planned) {
+    ps->setString(1, t.requirement);
+    ps->setString(2, t.requirement_sha256);
+    Rows rs(ps->executeQuery());
+    if (!rs->next()) return Status::Internal("requirement " + t.requirement + " of the catalog is not recorded");
+    rows.push_back({rs->getInt64(1), t});
+  }
+  return rows;
+}
+
+Result<std::vector<TestRow>> ResolveTests(sql::Connection& c, const NewSample& sample) {
+  Result<std::vector<TestRow>> planned = ResolvePlanned(c, sample.planned_tests);
+  if (!planned.ok()) return planned.status();
+  Result<std::vector<TestRow>> legacy = ResolveLegacy(c, sample.requirements);
+  if (!legacy.ok()) return legacy.status();
+  std::vector<TestRow> all = std::move(planned).value();
+  for (TestRow& r : *legacy) all.push_back(std::move(r));
+  return all;
 }
 
 Result<int64_t> LabId(sql::Connection& c, std::string_view code) {
@@ -204,7 +276,7 @@ int64_t InsertSample(sql::Connection& c, int64_t lab_id, const std::string& numb
   ps->setInt64(10, s.quantity);
   ps->setString(11, s.quantity_unit);
   ps->setString(12, s.destination);
-  ps->setString(13, s.decision_rule);
+  ps->setString(13, s.decision_rule.Token());
   ps->setString(14, std::string(ReceiptConditionName(s.condition)));
   ps->setString(15, s.condition_note);
   ps->setString(16, s.storage_location);
@@ -214,20 +286,36 @@ int64_t InsertSample(sql::Connection& c, int64_t lab_id, const std::string& numb
   return LastInsertId(c);
 }
 
-void InsertTests(sql::Connection& c, int64_t sample_id, const std::vector<RequirementRow>& requirements) {
-  Statement ps = Prepare(c,
-                         "INSERT INTO tests (sample_id, requirement_id, standard, clause, property, method, comparator,"
-                         " limit_value, unit, status) VALUES (?,?,?,?,?,?,?,?,?,'pending')");
-  for (const RequirementRow& r : requirements) {
+void InsertTests(sql::Connection& c, int64_t sample_id, const std::vector<TestRow>& tests) {
+  Statement ps =
+      Prepare(c,
+              "INSERT INTO tests (sample_id, requirement_id, standard, clause, property, label, method, "
+              "comparator, limit_value, unit, status, part, material, limit_high, low_inclusive, "
+              "high_inclusive, combine, specimens, sources) VALUES (?,?,?,?,?,?,?,?,?,?,'pending',?,?,?,?,?,?,?,?)");
+  for (const TestRow& row : tests) {
+    const PlannedTest& t = row.plan;
     ps->setInt64(1, sample_id);
-    ps->setInt64(2, r.id);
-    ps->setString(3, r.standard);
-    ps->setString(4, r.clause);
-    ps->setString(5, r.property);
-    ps->setString(6, r.method);
-    ps->setString(7, r.comparator);
-    ps->setString(8, r.limit_value);
-    ps->setString(9, r.unit);
+    ps->setInt64(2, row.requirement_id);
+    ps->setString(3, t.standard);
+    ps->setString(4, t.clause);
+    ps->setString(5, t.property);
+    ps->setString(6, t.label);
+    ps->setString(7, t.method);
+    ps->setString(8, std::string(ComparatorToken(t.limit.comparator)));
+    ps->setString(9, t.limit.value.ToString());
+    ps->setString(10, t.limit.unit);
+    ps->setString(11, t.part);
+    ps->setString(12, t.material);
+    if (t.limit.comparator == Comparator::kRange) {
+      ps->setString(13, t.limit.high.ToString());
+    } else {
+      ps->setNull(13, 0);
+    }
+    ps->setBoolean(14, t.limit.low_inclusive);
+    ps->setBoolean(15, t.limit.high_inclusive);
+    ps->setString(16, std::string(CombineName(t.combine)));
+    ps->setInt(17, t.specimens);
+    ps->setString(18, JoinLines(t.sources));
     ps->executeUpdate();
   }
 }
@@ -252,20 +340,20 @@ std::vector<TestRecord> LoadTests(sql::Connection& c, int64_t sample_id) {
   return tests;
 }
 
-std::map<int64_t, std::vector<Decimal>> LoadValues(sql::Connection& c, int64_t sample_id) {
+std::map<int64_t, std::vector<std::string>> LoadValues(sql::Connection& c, int64_t sample_id) {
   Statement ps = Prepare(c,
                          "SELECT v.result_id, v.value FROM result_values v JOIN results r ON r.id = v.result_id "
                          "JOIN tests t ON t.id = r.test_id WHERE t.sample_id = ? ORDER BY v.result_id, v.replicate");
   ps->setInt64(1, sample_id);
   Rows rs(ps->executeQuery());
-  std::map<int64_t, std::vector<Decimal>> values;
-  while (rs->next()) values[rs->getInt64(1)].push_back(DecimalOrZero(rs->getString(2)));
+  std::map<int64_t, std::vector<std::string>> values;
+  while (rs->next()) values[rs->getInt64(1)].push_back(rs->getString(2));
   return values;
 }
 
 // Attaches each test's latest result (results are append-only; the newest is current).
 void AttachResults(sql::Connection& c, int64_t sample_id, std::vector<TestRecord>* tests) {
-  std::map<int64_t, std::vector<Decimal>> values = LoadValues(c, sample_id);
+  std::map<int64_t, std::vector<std::string>> values = LoadValues(c, sample_id);
   Statement ps = Prepare(c,
                          "SELECT r.* FROM results r JOIN tests t ON t.id = r.test_id WHERE t.sample_id = ? "
                          "ORDER BY r.id");
@@ -313,7 +401,7 @@ int64_t InsertResult(sql::Connection& c, const ResultRecord& r) {
   for (size_t i = 0; i < r.values.size(); ++i) {
     pv->setInt64(1, id);
     pv->setInt(2, static_cast<int>(i + 1));
-    pv->setString(3, r.values[i].ToString());
+    pv->setString(3, r.values[i]);
     pv->executeUpdate();
   }
   return id;
@@ -329,13 +417,13 @@ Result<SampleRecord> MysqlSampleStore::CreateSample(std::string_view lab_code, c
     Result<int64_t> lab_id = LabId(c_, lab_code);
     if (!lab_id.ok()) return lab_id.status();
     LIMS_RETURN_IF_ERROR(CheckExporter(c_, sample.exporter_id));
-    Result<std::vector<RequirementRow>> requirements = ResolveRequirements(c_, sample.requirements);
-    if (!requirements.ok()) return requirements.status();
+    Result<std::vector<TestRow>> tests = ResolveTests(c_, sample);
+    if (!tests.ok()) return tests.status();
     const int year = YearOf(received_at);
     const int64_t seq = NextSequence(c_, *lab_id, year);
     number = FormatSampleNumber(lab_code, year, seq);
     const int64_t id = InsertSample(c_, *lab_id, number, year, seq, sample, received_at);
-    InsertTests(c_, id, *requirements);
+    InsertTests(c_, id, *tests);
     InsertCustody(c_, id, {"received", sample.storage_location, sample.condition_note, received_at});
     tx.Commit();
   } catch (const sql::SQLException& e) {

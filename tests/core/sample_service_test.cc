@@ -28,6 +28,14 @@ Decimal D(const std::string& text) {
   return d.ok() ? *d : Decimal();
 }
 
+Limit MakeLimit(Comparator c, const std::string& value, const std::string& unit) {
+  Limit limit;
+  limit.comparator = c;
+  limit.value = D(value);
+  limit.unit = unit;
+  return limit;
+}
+
 std::vector<std::string> Fields(const Status& s) {
   std::vector<std::string> out;
   for (const FieldError& e : s.field_errors()) out.push_back(e.field);
@@ -51,9 +59,9 @@ class SampleServiceTest : public ::testing::Test {
     org.district = "Agra";
     exporter_ = store_.AddOrganization(org);
     store_.AddRequirement(kChromium, "REACH Annex XVII", "entry 47", "Chromium(VI) content", "EN ISO 17075-1",
-                          Limit{Comparator::kLess, D("3"), "mg/kg"});
+                          MakeLimit(Comparator::kLess, "3", "mg/kg"));
     store_.AddRequirement(kFlex, "EN ISO 20344", "5.2", "Flex resistance", "EN ISO 17707",
-                          Limit{Comparator::kGreaterOrEqual, D("30000"), "cycles"});
+                          MakeLimit(Comparator::kGreaterOrEqual, "30000", "1"));
   }
 
   NewSample Intake(std::vector<std::string> requirements = {kChromium, kFlex}) const {
@@ -198,7 +206,7 @@ TEST_F(SampleServiceTest, TestsKeepTheLimitTheyWereRegisteredWith) {
   const int64_t test_id = RegisterChromiumTest();
   // The catalog tightens the limit after intake.
   store_.AddRequirement(kChromium, "REACH Annex XVII", "entry 47", "Chromium(VI) content", "EN ISO 17075-1",
-                        Limit{Comparator::kLess, D("1"), "mg/kg"});
+                        MakeLimit(Comparator::kLess, "1", "mg/kg"));
   Result<ResultRecord> r = service_.EnterResult(test_id, Entry({"2.0"}));
   ASSERT_OK(r);
   EXPECT_EQ(r->verdict, Verdict::kPass) << r->explanation;
@@ -239,12 +247,14 @@ TEST_F(SampleServiceTest, EnterResultPassesWhenEveryValueMeetsTheLimit) {
   Result<ResultRecord> r = service_.EnterResult(test_id, Entry({"1.20", "2.95"}));
   ASSERT_OK(r);
   EXPECT_EQ(r->verdict, Verdict::kPass);
-  EXPECT_NE(r->explanation.find("All 2 specimen"), std::string::npos) << r->explanation;
+  EXPECT_TRUE(r->explanation.starts_with("Chromium(VI) content specimen ")) << r->explanation;
+  EXPECT_TRUE(r->explanation.ends_with(" < 3 mg/kg (REACH Annex XVII entry 47; simple acceptance): PASS"))
+      << r->explanation;
   EXPECT_EQ(r->test_id, test_id);
   EXPECT_GT(r->id, 0);
   EXPECT_EQ(r->entered_at, clock_.Now());
-  ASSERT_EQ(r->values.size(), 2u);
-  EXPECT_EQ(r->values[0].ToString(), "1.20");
+  EXPECT_EQ(r->values, (std::vector<std::string>{"1.20", "2.95"}));
+  EXPECT_EQ(r->unit, "mg/kg");
 }
 
 TEST_F(SampleServiceTest, EnterResultFailsAndNamesTheFailingSpecimen) {
@@ -252,8 +262,56 @@ TEST_F(SampleServiceTest, EnterResultFailsAndNamesTheFailingSpecimen) {
   Result<ResultRecord> r = service_.EnterResult(test_id, Entry({"1.5", "3.20"}));
   ASSERT_OK(r);
   EXPECT_EQ(r->verdict, Verdict::kFail);
-  EXPECT_NE(r->explanation.find("Specimen 2 measured 3.20 mg/kg"), std::string::npos) << r->explanation;
-  EXPECT_NE(r->explanation.find("< 3 mg/kg"), std::string::npos) << r->explanation;
+  EXPECT_EQ(r->explanation,
+            "Chromium(VI) content specimen 2 of 2: 3.20 mg/kg > 3 mg/kg (REACH Annex XVII entry 47; simple "
+            "acceptance): FAIL");
+}
+
+TEST_F(SampleServiceTest, TestsCarryTheSamplesDecisionRule) {
+  NewSample intake = Intake({kChromium});
+  Result<DecisionRule> rule = ParseDecisionRule("guarded:r=0.5");
+  ASSERT_OK(rule);
+  intake.decision_rule = *rule;
+  Result<SampleRecord> r = service_.Register(intake);
+  ASSERT_OK(r);
+  EXPECT_EQ(r->decision_rule.Token(), "guarded:r=0.5");
+  ASSERT_EQ(r->tests.size(), 1u);
+  EXPECT_EQ(r->tests[0].decision_rule.Token(), "guarded:r=0.5");
+}
+
+TEST_F(SampleServiceTest, GuardedSampleNeedsAnUncertainty) {
+  NewSample intake = Intake({kChromium});
+  intake.decision_rule.kind = DecisionRule::Kind::kGuarded;
+  Result<SampleRecord> registered = service_.Register(intake);
+  ASSERT_OK(registered);
+  const int64_t test_id = registered->tests[0].id;
+  Result<ResultRecord> missing = service_.EnterResult(test_id, Entry({"2.8"}));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), Status::Code::kUnprocessable);
+  EXPECT_EQ(Fields(missing.status()), std::vector<std::string>{"uncertainty"});
+
+  ResultEntry entry = Entry({"2.8"});
+  entry.uncertainty = "0.4";
+  Result<ResultRecord> r = service_.EnterResult(test_id, entry);
+  ASSERT_OK(r);
+  // 2.8 < 3, but 2.8 + 0.4 = 3.2 is not.
+  EXPECT_EQ(r->verdict, Verdict::kConditionalPass);
+  EXPECT_EQ(r->explanation,
+            "Chromium(VI) content 2.8 mg/kg < 3 mg/kg, U = 0.4 mg/kg (REACH Annex XVII entry 47; guarded "
+            "acceptance, w = U): CONDITIONAL PASS");
+  ASSERT_TRUE(r->uncertainty.has_value());
+  EXPECT_EQ(r->uncertainty->ToString(), "0.4");
+}
+
+TEST_F(SampleServiceTest, EnterResultInAnotherUnitOfTheSameDimension) {
+  const int64_t test_id = RegisterChromiumTest();
+  Result<ResultRecord> r = service_.EnterResult(test_id, Entry({"0.00041"}, "% w/w"));
+  ASSERT_OK(r);
+  EXPECT_EQ(r->verdict, Verdict::kFail);
+  EXPECT_EQ(r->values, std::vector<std::string>{"0.00041"});
+  EXPECT_EQ(r->unit, "% w/w");
+  EXPECT_EQ(r->explanation,
+            "Chromium(VI) content 4.1 mg/kg > 3 mg/kg (REACH Annex XVII entry 47; simple acceptance): FAIL");
 }
 
 TEST_F(SampleServiceTest, EnterResultMovesTestAndSampleForward) {
@@ -265,7 +323,7 @@ TEST_F(SampleServiceTest, EnterResultMovesTestAndSampleForward) {
   EXPECT_EQ(sample->status, SampleStatus::kInTesting);
   EXPECT_EQ(sample->tests[0].status, TestStatus::kEntered);
   ASSERT_TRUE(sample->tests[0].result.has_value());
-  EXPECT_EQ(sample->tests[0].result->values[0].ToString(), "0.5");
+  EXPECT_EQ(sample->tests[0].result->values, std::vector<std::string>{"0.5"});
   EXPECT_EQ(sample->tests[1].status, TestStatus::kPending);
 }
 
@@ -277,7 +335,7 @@ TEST_F(SampleServiceTest, SecondEntryIsConflict) {
   EXPECT_EQ(again.status().code(), Status::Code::kConflict);
   Result<TestRecord> test = store_.FindTest(test_id);
   ASSERT_OK(test);
-  EXPECT_EQ(test->result->values[0].ToString(), "1.0");  // the first entry stands
+  EXPECT_EQ(test->result->values, std::vector<std::string>{"1.0"});  // the first entry stands
 }
 
 TEST_F(SampleServiceTest, StoreRejectsAStaleEntry) {
@@ -376,6 +434,118 @@ TEST_F(SampleServiceTest, FaultyStoreFailsEveryMethod) {
   EXPECT_EQ(faulty.FindTest(1).status().code(), Status::Code::kInternal);
   EXPECT_EQ(faulty.AddResult(TestRecord{}, ResultRecord{}).status().code(), Status::Code::kInternal);
   EXPECT_EQ(faulty.ListOrganizations().status().code(), Status::Code::kInternal);
+}
+
+// A catalog with REACH entries 47 (Cr(VI) in leather parts) and 61 (DMFu in the whole product).
+Catalog ReachCatalog() {
+  Vocabulary vocabulary;
+  vocabulary.family_parts["footwear"] = {"upper", "lining", "insock", "outsole", "whole"};
+  vocabulary.materials = {"leather", "textile", "rubber"};
+  StandardEdition reach;
+  reach.id = "REACH-XVII";
+  reach.code = "REACH Annex XVII";
+  reach.kind = "regulation";
+  reach.product_families = {"footwear"};
+  reach.file = "reach-annex-xvii.json";
+  CatalogRequirement crvi;
+  crvi.id = "R-47-CRVI";
+  crvi.standard_id = reach.id;
+  crvi.clause = "entry 47";
+  crvi.property = "Chromium(VI) content";
+  crvi.label = "Cr(VI)";
+  crvi.property_key = "chromium-vi";
+  crvi.method = "EN ISO 17075-1";
+  crvi.limit = MakeLimit(Comparator::kNotDetected, "3", "mg/kg");
+  crvi.specimens = 2;
+  crvi.parts = {"upper", "lining"};
+  crvi.materials = {"leather"};
+  crvi.product_families = {"footwear"};
+  CatalogRequirement dmfu = crvi;
+  dmfu.id = "R-61-DMFU";
+  dmfu.clause = "entry 61";
+  dmfu.property = "Dimethyl fumarate";
+  dmfu.label = "DMFu";
+  dmfu.property_key = "dmfu";
+  dmfu.limit = MakeLimit(Comparator::kLessOrEqual, "0.1", "mg/kg");
+  dmfu.specimens = 1;
+  dmfu.parts.clear();
+  dmfu.materials.clear();
+  reach.requirements = {crvi, dmfu};
+  Result<Catalog> catalog = Catalog::Build(vocabulary, {reach});
+  EXPECT_TRUE(catalog.ok()) << catalog.status().ToString();
+  return catalog.ok() ? std::move(catalog).value() : Catalog();
+}
+
+const TestRecord* TestOf(const SampleRecord& s, const std::string& requirement, const std::string& part) {
+  for (const TestRecord& t : s.tests) {
+    if (t.requirement == requirement && t.part == part) return &t;
+  }
+  return nullptr;
+}
+
+TEST_F(SampleServiceTest, RegisterDerivesTestsFromATestPlan) {
+  const Catalog catalog = ReachCatalog();
+  SampleService service(store_, clock_, "AGR", &catalog);
+  NewSample intake = Intake({});
+  intake.decision_rule.kind = DecisionRule::Kind::kGuarded;
+  TestPlanRequest plan;
+  plan.product_family = "footwear";
+  plan.materials = {{"upper", "leather"}, {"lining", "textile"}};
+  plan.regulations = {"REACH Annex XVII"};
+  intake.test_plan = plan;
+  Result<SampleRecord> r = service.Register(intake);
+  ASSERT_OK(r);
+  ASSERT_EQ(r->tests.size(), 2u);  // Cr(VI) on the leather upper only, DMFu on the whole shoe
+  const TestRecord* crvi = TestOf(*r, "R-47-CRVI", "upper");
+  ASSERT_NE(crvi, nullptr);
+  EXPECT_EQ(crvi->label, "Cr(VI)");
+  EXPECT_EQ(crvi->material, "leather");
+  EXPECT_EQ(crvi->specimens, 2);
+  EXPECT_EQ(crvi->sources, std::vector<std::string>{"REACH Annex XVII entry 47"});
+  EXPECT_EQ(crvi->limit.ToDisplay(), "not detected (< 3 mg/kg)");
+  EXPECT_EQ(crvi->decision_rule.Token(), "guarded");
+  EXPECT_EQ(crvi->status, TestStatus::kPending);
+  const TestRecord* dmfu = TestOf(*r, "R-61-DMFU", "whole");
+  ASSERT_NE(dmfu, nullptr);
+  EXPECT_EQ(dmfu->material, "");
+
+  ResultEntry entry = Entry({"2.1", "3.4"});
+  entry.uncertainty = "0.5";
+  Result<ResultRecord> result = service.EnterResult(crvi->id, entry);
+  ASSERT_OK(result);
+  // Specimen 2: 3.4 − 0.5 = 2.9 < 3 but 3.4 is not.
+  EXPECT_EQ(result->verdict, Verdict::kConditionalFail);
+  EXPECT_EQ(result->explanation,
+            "Cr(VI) specimen 2 of 2: 3.4 mg/kg > 3 mg/kg, U = 0.5 mg/kg (REACH Annex XVII entry 47; guarded "
+            "acceptance, w = U): CONDITIONAL FAIL");
+}
+
+TEST_F(SampleServiceTest, RegisterResolvesCatalogIdsAndStoreCodesTogether) {
+  const Catalog catalog = ReachCatalog();
+  SampleService service(store_, clock_, "AGR", &catalog);
+  Result<SampleRecord> r = service.Register(Intake({kChromium, "R-61-DMFU"}));
+  ASSERT_OK(r);
+  ASSERT_EQ(r->tests.size(), 2u);
+  const TestRecord* dmfu = TestOf(*r, "R-61-DMFU", "whole");
+  ASSERT_NE(dmfu, nullptr);
+  EXPECT_EQ(dmfu->label, "DMFu");
+  EXPECT_EQ(dmfu->standard, "REACH Annex XVII");
+  EXPECT_NE(TestOf(*r, kChromium, "whole"), nullptr);
+}
+
+TEST_F(SampleServiceTest, TestPlanErrorsArePrefixed) {
+  const Catalog catalog = ReachCatalog();
+  SampleService service(store_, clock_, "AGR", &catalog);
+  NewSample intake = Intake({});
+  TestPlanRequest plan;
+  plan.product_family = "footwear";
+  plan.materials = {{"upper", "plastic"}};
+  plan.regulations = {"REACH Annex XVII"};
+  intake.test_plan = plan;
+  Result<SampleRecord> r = service.Register(intake);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable);
+  EXPECT_EQ(Fields(r.status()), std::vector<std::string>{"test_plan.materials.upper"});
 }
 
 // The in-memory store's own contract, beyond what the service exercises.

@@ -42,12 +42,6 @@ std::vector<std::string> Fields(const Status& s) {
   return out;
 }
 
-std::vector<std::string> Strings(const std::vector<Decimal>& values) {
-  std::vector<std::string> out;
-  for (const Decimal& v : values) out.push_back(v.ToString());
-  return out;
-}
-
 Lab TestLab() {
   return Lab{"AGR", "Footwear Testing Laboratory, Agra", "Agra, Uttar Pradesh", "TC-0000"};
 }
@@ -219,7 +213,7 @@ TEST_F(MysqlSampleStoreTest, EnteringAFailingResultJudgesAndMovesStatuses) {
   EXPECT_EQ(read->tests[0].status, TestStatus::kEntered);
   ASSERT_TRUE(read->tests[0].result.has_value());
   EXPECT_EQ(read->tests[0].result->verdict, Verdict::kFail);
-  EXPECT_EQ(Strings(read->tests[0].result->values), (std::vector<std::string>{"2.9", "3.20"}));
+  EXPECT_EQ(read->tests[0].result->values, (std::vector<std::string>{"2.9", "3.20"}));
   ASSERT_TRUE(read->tests[0].result->uncertainty.has_value());
   EXPECT_EQ(read->tests[0].result->uncertainty->ToString(), "0.5");
   EXPECT_EQ(db_.QueryValue("SELECT value FROM result_values WHERE replicate = 2"), "3.20");
@@ -235,7 +229,7 @@ TEST_F(MysqlSampleStoreTest, EnteringAPassingResult) {
   ASSERT_OK(read);
   ASSERT_TRUE(read->tests[0].result.has_value());
   EXPECT_EQ(read->tests[0].result->verdict, Verdict::kPass);
-  EXPECT_EQ(Strings(read->tests[0].result->values), (std::vector<std::string>{"1.10", "2.95"}));
+  EXPECT_EQ(read->tests[0].result->values, (std::vector<std::string>{"1.10", "2.95"}));
 }
 
 TEST_F(MysqlSampleStoreTest, SecondResultOnATestConflicts) {
@@ -257,7 +251,7 @@ TEST_F(MysqlSampleStoreTest, StoreRefusesAResultOnAStaleTest) {
   ASSERT_OK(service_->EnterResult(sample.tests[0].id, Entry({"1.0"})));
   ResultRecord late;
   late.test_id = stale->id;
-  late.values = {*Decimal::Parse("2.0")};
+  late.values = {"2.0"};
   late.unit = "mg/kg";
   late.verdict = Verdict::kPass;
   late.explanation = "late";
