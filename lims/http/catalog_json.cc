@@ -5,12 +5,6 @@
 namespace lims::http {
 namespace {
 
-Poco::JSON::Array Strings(const std::vector<std::string>& items) {
-  Poco::JSON::Array a;
-  for (const std::string& s : items) a.add(s);
-  return a;
-}
-
 void ReadMaterials(BodyReader& in, TestPlanRequest* out) {
   Poco::JSON::Object::Ptr materials = in.Object("materials", true);
   if (materials.isNull()) return;
@@ -108,7 +102,7 @@ JsonObject PlannedTestJson(const PlannedTest& t) {
   o.set("specimens", t.specimens);
   o.set("combine", std::string(CombineName(t.combine)));
   o.set("limit", LimitJson(t.limit));
-  o.set("sources", Strings(t.sources));
+  o.set("sources", StringsJson(t.sources));
   return o;
 }
 
@@ -120,7 +114,7 @@ JsonObject StandardJson(const StandardEdition& s) {
   o.set("kind", s.kind);
   o.set("status", s.status);
   o.set("supersedes", s.supersedes);
-  o.set("product_families", Strings(s.product_families));
+  o.set("product_families", StringsJson(s.product_families));
   o.set("sha256", s.sha256);
   Poco::JSON::Array markings;
   for (const Marking& m : s.markings) markings.add(m.code);
@@ -151,8 +145,8 @@ JsonObject RequirementJson(const CatalogRequirement& r) {
   o.set("specimens", r.specimens);
   o.set("combine", std::string(CombineName(r.combine)));
   JsonObject applies = NewObject();
-  applies.set("parts", Strings(r.parts));
-  applies.set("materials", Strings(r.materials));
+  applies.set("parts", StringsJson(r.parts));
+  applies.set("materials", StringsJson(r.materials));
   o.set("applies_to", applies);
   o.set("confidence", r.confidence);
   o.set("source", r.source);

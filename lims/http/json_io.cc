@@ -33,6 +33,12 @@ Response JsonResponse(int status, const Poco::JSON::Array& body) {
   return Serialize(status, body);
 }
 
+Poco::JSON::Array StringsJson(const std::vector<std::string>& items) {
+  Poco::JSON::Array a;
+  for (const std::string& item : items) a.add(item);
+  return a;
+}
+
 BodyReader::BodyReader(const std::string& body) {
   try {
     Poco::JSON::Parser parser;

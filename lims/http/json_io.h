@@ -6,6 +6,7 @@
 #ifndef LIMS_HTTP_JSON_IO_H_
 #define LIMS_HTTP_JSON_IO_H_
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include <cstdint>
@@ -27,6 +28,7 @@ inline JsonObject NewObject() {
 }
 Response JsonResponse(int status, const JsonObject& body);
 Response JsonResponse(int status, const Poco::JSON::Array& body);
+Poco::JSON::Array StringsJson(const std::vector<std::string>& items);
 
 class BodyReader {
  public:

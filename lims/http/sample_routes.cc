@@ -27,12 +27,6 @@ Response WithService(AppContext& ctx, Fn fn) {
   return r;
 }
 
-Poco::JSON::Array Strings(const std::vector<std::string>& items) {
-  Poco::JSON::Array a;
-  for (const std::string& s : items) a.add(s);
-  return a;
-}
-
 JsonObject ResultJson(const ResultRecord& r) {
   JsonObject o = NewObject();
   o.set("id", std::to_string(r.id));
@@ -67,7 +61,7 @@ JsonObject TestJson(const TestRecord& t) {
   o.set("limit", LimitJson(t.limit));
   o.set("specimens", t.specimens);
   o.set("combine", std::string(CombineName(t.combine)));
-  o.set("sources", Strings(t.sources));
+  o.set("sources", StringsJson(t.sources));
   o.set("status", std::string(TestStatusName(t.status)));
   if (t.result) {
     o.set("result", ResultJson(*t.result));
@@ -87,7 +81,7 @@ JsonObject SampleSummaryJson(const SampleRecord& s) {
   o.set("exporter", exporter);
   o.set("product", s.product);
   o.set("article", s.article);
-  o.set("sizes", Strings(s.sizes));
+  o.set("sizes", StringsJson(s.sizes));
   o.set("lot", s.lot);
   o.set("quantity", s.quantity);
   o.set("quantity_unit", s.quantity_unit);
@@ -117,8 +111,8 @@ JsonObject VerdictJson(const SampleRecord& s) {
     JsonObject f = NewObject();
     f.set("test", std::to_string(t->id));
     f.set("requirement", t->requirement);
-    f.set("sources", Strings(t->sources));
-    f.set("values", Strings(t->result->values));
+    f.set("sources", StringsJson(t->sources));
+    f.set("values", StringsJson(t->result->values));
     f.set("unit", t->result->unit);
     f.set("limit", LimitJson(t->limit));
     f.set("verdict", std::string(VerdictName(t->result->verdict)));

@@ -25,11 +25,7 @@
 namespace lims {
 namespace {
 
-Decimal D(const std::string& text) {
-  Result<Decimal> d = Decimal::Parse(text);
-  EXPECT_TRUE(d.ok()) << text;
-  return d.ok() ? *d : Decimal();
-}
+using ::lims::testing::D;
 
 struct LimitSpec {
   Limit limit;

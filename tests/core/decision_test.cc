@@ -14,24 +14,13 @@
 namespace lims {
 namespace {
 
+using ::lims::testing::D;
+using ::lims::testing::MakeLimit;
+
 constexpr Verdict P = Verdict::kPass;
 constexpr Verdict CP = Verdict::kConditionalPass;
 constexpr Verdict CF = Verdict::kConditionalFail;
 constexpr Verdict F = Verdict::kFail;
-
-Decimal D(const std::string& text) {
-  Result<Decimal> d = Decimal::Parse(text);
-  EXPECT_TRUE(d.ok()) << text;
-  return d.ok() ? *d : Decimal();
-}
-
-Limit MakeLimit(Comparator c, const std::string& value, const std::string& unit) {
-  Limit limit;
-  limit.comparator = c;
-  limit.value = D(value);
-  limit.unit = unit;
-  return limit;
-}
 
 Limit MakeRange(const std::string& low, bool low_inclusive, const std::string& high, bool high_inclusive,
                 const std::string& unit) {

@@ -11,11 +11,7 @@
 namespace lims {
 namespace {
 
-Decimal D(const std::string& text) {
-  Result<Decimal> d = Decimal::Parse(text);
-  EXPECT_TRUE(d.ok()) << text;
-  return d.ok() ? *d : Decimal();
-}
+using ::lims::testing::D;
 
 Limit MakeLimit(Comparator c, const std::string& value, const std::string& unit = "mg/kg") {
   Limit limit;

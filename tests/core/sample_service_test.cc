@@ -13,6 +13,10 @@
 namespace lims {
 namespace {
 
+using ::lims::testing::D;
+using ::lims::testing::Fields;
+using ::lims::testing::MakeLimit;
+
 constexpr char kChromium[] = "REACH-XVII-47-CRVI-LEATHER";
 constexpr char kFlex[] = "EN-ISO-17707-FLEX";
 
@@ -20,26 +24,6 @@ Timestamp At(const std::string& text) {
   Result<Timestamp> t = ParseRfc3339(text);
   EXPECT_TRUE(t.ok()) << text;
   return t.ok() ? *t : Timestamp();
-}
-
-Decimal D(const std::string& text) {
-  Result<Decimal> d = Decimal::Parse(text);
-  EXPECT_TRUE(d.ok()) << text;
-  return d.ok() ? *d : Decimal();
-}
-
-Limit MakeLimit(Comparator c, const std::string& value, const std::string& unit) {
-  Limit limit;
-  limit.comparator = c;
-  limit.value = D(value);
-  limit.unit = unit;
-  return limit;
-}
-
-std::vector<std::string> Fields(const Status& s) {
-  std::vector<std::string> out;
-  for (const FieldError& e : s.field_errors()) out.push_back(e.field);
-  return out;
 }
 
 ResultEntry Entry(std::vector<std::string> values, std::string unit = "mg/kg") {

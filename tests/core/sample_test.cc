@@ -10,18 +10,9 @@
 namespace lims {
 namespace {
 
-Decimal D(const std::string& text) {
-  Result<Decimal> d = Decimal::Parse(text);
-  EXPECT_TRUE(d.ok()) << text;
-  return d.ok() ? *d : Decimal();
-}
-
-// The field names of a failed status, in order, so that a test states exactly which fields failed.
-std::vector<std::string> Fields(const Status& s) {
-  std::vector<std::string> out;
-  for (const FieldError& e : s.field_errors()) out.push_back(e.field);
-  return out;
-}
+using ::lims::testing::D;
+using ::lims::testing::Fields;
+using ::lims::testing::MakeLimit;
 
 NewSample ValidSample() {
   NewSample s;
@@ -36,14 +27,6 @@ NewSample ValidSample() {
   s.storage_location = "Shelf A3";
   s.requirements = {"REACH-XVII-47-CRVI-LEATHER", "EN-ISO-17707-FLEX"};
   return s;
-}
-
-Limit MakeLimit(Comparator c, const std::string& value, const std::string& unit) {
-  Limit limit;
-  limit.comparator = c;
-  limit.value = D(value);
-  limit.unit = unit;
-  return limit;
 }
 
 TestRecord ChromiumTest() {

@@ -13,17 +13,8 @@
 namespace lims {
 namespace {
 
-Decimal D(const std::string& text) {
-  Result<Decimal> d = Decimal::Parse(text);
-  EXPECT_TRUE(d.ok()) << text;
-  return d.ok() ? *d : Decimal();
-}
-
-std::vector<std::string> Fields(const Status& s) {
-  std::vector<std::string> out;
-  for (const FieldError& e : s.field_errors()) out.push_back(e.field);
-  return out;
-}
+using ::lims::testing::D;
+using ::lims::testing::Fields;
 
 Vocabulary Footwear() {
   Vocabulary v;

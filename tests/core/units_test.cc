@@ -10,11 +10,7 @@
 namespace lims {
 namespace {
 
-Decimal D(const std::string& text) {
-  Result<Decimal> d = Decimal::Parse(text);
-  EXPECT_TRUE(d.ok()) << text;
-  return d.ok() ? *d : Decimal();
-}
+using ::lims::testing::D;
 
 // U+03BC GREEK SMALL LETTER MU and U+00B5 MICRO SIGN look alike; labs type both.
 constexpr char kGreekMu[] = "\xCE\xBC";

@@ -23,6 +23,8 @@
 namespace lims::store {
 namespace {
 
+using ::lims::testing::Fields;
+
 using ::lims::testing::SourcePath;
 using ::lims::testing::TestDatabase;
 
@@ -34,12 +36,6 @@ Timestamp At(const std::string& text) {
   Result<Timestamp> t = ParseRfc3339(text);
   EXPECT_TRUE(t.ok()) << text;
   return t.ok() ? *t : Timestamp();
-}
-
-std::vector<std::string> Fields(const Status& s) {
-  std::vector<std::string> out;
-  for (const FieldError& e : s.field_errors()) out.push_back(e.field);
-  return out;
 }
 
 Lab TestLab() {

@@ -11,6 +11,26 @@
 
 namespace lims::testing {
 
+Decimal D(const std::string& text) {
+  Result<Decimal> d = Decimal::Parse(text);
+  EXPECT_TRUE(d.ok()) << text;
+  return d.ok() ? *d : Decimal();
+}
+
+std::vector<std::string> Fields(const Status& s) {
+  std::vector<std::string> out;
+  for (const FieldError& e : s.field_errors()) out.push_back(e.field);
+  return out;
+}
+
+Limit MakeLimit(Comparator c, const std::string& value, const std::string& unit) {
+  Limit limit;
+  limit.comparator = c;
+  limit.value = D(value);
+  limit.unit = unit;
+  return limit;
+}
+
 std::string SourcePath(const std::string& relative) {
   return std::string(LIMS_SOURCE_DIR) + "/" + relative;
 }

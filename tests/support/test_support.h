@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
+#include "lims/core/decimal.h"
+#include "lims/core/limit.h"
 #include "lims/core/status.h"
 
 // ASSERT_OK / EXPECT_OK take a Status or a Result<T> and print the error when it is not OK.
@@ -30,6 +33,13 @@ template <typename T>
 const Status& StatusOf(const Result<T>& r) {
   return r.status();
 }
+
+// A decimal from a literal the test knows is valid (a failed parse fails the test).
+Decimal D(const std::string& text);
+// The field names of a failed status, in order, so that a test states exactly which fields failed.
+std::vector<std::string> Fields(const Status& s);
+// A one-sided limit: MakeLimit(Comparator::kLess, "3", "mg/kg").
+Limit MakeLimit(Comparator c, const std::string& value, const std::string& unit);
 
 std::string SourcePath(const std::string& relative);  // absolute path inside the source tree
 std::string BinaryPath(const std::string& relative);  // absolute path inside the build tree
