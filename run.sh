@@ -8,5 +8,13 @@ scripts/deps.sh
 scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIMS_BUILD_TESTS=OFF
 scripts/db.sh start
 build/lims/server/limsd --load-demo   # migrates first; demo data is loaded once
+# The demo lab's administrator: its password is generated once, printed, and kept in var/ (0600).
+if [[ ! -s var/demo-admin.password ]]; then
+  password=$(build/lims/server/limsd --create-admin demo-admin </dev/null | sed -n 's/^password for demo-admin: //p')
+  if [[ -n $password ]]; then
+    (umask 077; echo "$password" >var/demo-admin.password)
+  fi
+fi
+[[ -s var/demo-admin.password ]] && echo "Sign in as demo-admin with the password in var/demo-admin.password: $(cat var/demo-admin.password)"
 echo "Pramaan is starting on http://localhost:${LIMS_HTTP_PORT:-8080} (Ctrl-C to stop)"
 exec build/lims/server/limsd

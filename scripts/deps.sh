@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   # build
   build-essential cmake pkgconf
-  libpoco-dev libmysqlcppconn-dev libmariadb-dev libhpdf-dev libspdlog-dev libssl-dev libgtest-dev
+  libpoco-dev libmysqlcppconn-dev libmariadb-dev libhpdf-dev libspdlog-dev libssl-dev libgtest-dev libargon2-dev
   # fonts for reports, subset at build time with fonttools' pyftsubset (Debian's python3)
   fonts-dejavu-core fonttools python3
   # run: a private MariaDB server started by scripts/db.sh

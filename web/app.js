@@ -105,20 +105,42 @@ function sampleHref(number) {
 // ---------------------------------------------------------------------------------------------
 
 // A failed request, carrying the problem+json body (or one made up for network failures) so
-// callers can show `detail` in the banner and `errors[]` next to fields.
+// callers can show `detail` in the banner and `errors[]` next to fields. `authRequired` marks a
+// 401 that already brought up the sign-in screen (nothing more to show); `retryAfter` is the
+// Retry-After header in seconds, when the server sent one (429 on repeated failed sign-ins).
 class ApiError extends Error {
-  constructor(status, problem) {
+  constructor(status, problem, { authRequired = false, retryAfter = null } = {}) {
     super(problem.detail || problem.title || 'Request failed');
     this.status = status;
     this.problem = problem;
+    this.authRequired = authRequired;
+    this.retryAfter = retryAfter;
   }
 }
 
-async function api(path, { method = 'GET', body } = {}) {
-  const init = { method, headers: { Accept: 'application/json, application/problem+json' } };
+const AUTH_LOGIN = '/api/v1/auth/login';
+const AUTH_LOGOUT = '/api/v1/auth/logout';
+const AUTH_ME = '/api/v1/auth/me';
+
+function isWrite(method) {
+  return !['GET', 'HEAD', 'OPTIONS'].includes(method);
+}
+
+// One HTTP exchange. The session cookie (HttpOnly, SameSite=Strict) goes along by itself on a
+// same-origin request; browser writes must also name the session's CSRF token in a header.
+async function exchange(path, method, body) {
+  const init = {
+    method,
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json, application/problem+json' },
+  };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
+  }
+  if (isWrite(method)) {
+    const csrf = readCsrf();
+    if (csrf) init.headers['X-CSRF-Token'] = csrf;
   }
   let response;
   try {
@@ -134,15 +156,62 @@ async function api(path, { method = 'GET', body } = {}) {
   try {
     data = text ? JSON.parse(text) : null;
   } catch {
-    data = null;  // a proxy error page, for example; handled below like any other failure
+    data = null;  // a proxy error page, for example; handled by the caller like any other failure
   }
-  if (!response.ok) {
-    const problem = data && typeof data === 'object' ? data : {};
-    problem.title = problem.title || response.statusText || 'Request failed';
-    problem.detail = problem.detail || `The server answered HTTP ${response.status}.`;
-    throw new ApiError(response.status, problem);
+  return { response, data };
+}
+
+// After a reload sessionStorage may have lost the CSRF token (another tab, a private window);
+// the session itself still knows it and hands it to same-origin script on /auth/me.
+async function refreshCsrf() {
+  try {
+    const { response, data } = await exchange(AUTH_ME, 'GET');
+    if (!response.ok || !data || typeof data.csrf_token !== 'string' || data.csrf_token === readCsrf()) return false;
+    storeCsrf(data.csrf_token);
+    return true;
+  } catch {
+    return false;
   }
-  return data;
+}
+
+// What a refused request was trying to do, for "You are not allowed to …".
+function describeAction(method, path) {
+  if (method === 'POST' && path === '/api/v1/samples') return 'register samples';
+  if (method === 'POST' && /^\/api\/v1\/tests\/[^/]+\/results$/.test(path)) return 'enter results';
+  if (method === 'GET' && path.startsWith('/api/v1/organizations')) return 'list exporters';
+  if (method === 'GET' && path.startsWith('/api/v1/samples')) return 'view samples';
+  return isWrite(method) ? 'make this change' : 'view this';
+}
+
+// Calls the API. Options:
+//   action          words for the 403 banner ("register samples"); guessed from the path if absent
+//   onUnauthorized  'signin' (default): a 401 shows the sign-in screen and the error is marked
+//                   authRequired so callers stay quiet; 'throw': the caller handles the 401 itself
+async function api(path, { method = 'GET', body, action, onUnauthorized = 'signin' } = {}) {
+  let { response, data } = await exchange(path, method, body);
+
+  // A write refused for its CSRF header: re-read the session's token once and try again.
+  if (response.status === 403 && isWrite(method) && data && /csrf/i.test(String(data.detail || ''))) {
+    if (await refreshCsrf()) ({ response, data } = await exchange(path, method, body));
+  }
+
+  if (response.ok) return data;
+
+  const problem = data && typeof data === 'object' ? data : {};
+  problem.title = problem.title || response.statusText || 'Request failed';
+  problem.detail = problem.detail || `The server answered HTTP ${response.status}.`;
+  const retryAfter = Number.parseInt(response.headers.get('Retry-After') || '', 10);
+  const extra = { retryAfter: Number.isFinite(retryAfter) ? retryAfter : null };
+
+  if (response.status === 401 && onUnauthorized === 'signin') {
+    signInRequired(method);
+    throw new ApiError(401, problem, { ...extra, authRequired: true });
+  }
+  if (response.status === 403) {
+    // The server's detail says which roles or header were missing; the title says what failed.
+    problem.title = `You are not allowed to ${action || describeAction(method, path)}`;
+  }
+  throw new ApiError(response.status, problem, extra);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -177,6 +246,7 @@ function showBanner(kind, title, detail, extra = []) {
 // `unplaced` are field errors with no field on screen (all of them when not given); `placed`
 // tells whether some errors were shown next to fields, so the banner can point there.
 function showProblem(error, unplaced = null, placed = false) {
+  if (error instanceof ApiError && error.authRequired) return;  // the sign-in screen is up instead
   const problem = error instanceof ApiError ? error.problem : { title: 'Unexpected error', detail: String(error) };
   if (unplaced === null) unplaced = Array.isArray(problem.errors) ? problem.errors : [];
   let detail = problem.detail || '';
@@ -304,7 +374,7 @@ async function checkHealth() {
   let state = 'down';
   let label = 'Server unreachable';
   try {
-    const response = await fetch('/health', { headers: { Accept: 'application/json' } });
+    const response = await fetch('/health', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
     const body = await response.json().catch(() => ({}));
     if (response.ok && body.status === 'ok') {
       state = 'ok';
@@ -373,7 +443,7 @@ function renderList(view, status, isCurrent) {
   view.append(
     h('div', { class: 'page-head' },
       h('h1', { tabindex: '-1' }, 'Samples'),
-      h('a', { href: '#/new', class: 'button button-primary' }, 'Register sample')),
+      hasRole('technician') ? h('a', { href: '#/new', class: 'button button-primary' }, 'Register sample') : null),
     filterChips(status),
     h('div', { class: 'card table-card' }, h('div', { class: 'table-wrap' }, table)),
     h('div', { class: 'list-foot' }, countLine, moreButton));
@@ -518,7 +588,7 @@ function resultForm(test, onSaved, onCancel) {
       remarks: remarksInput.value,
     };
     const result = await submitForm(form,
-      () => api(`/api/v1/tests/${encodeURIComponent(test.id)}/results`, { method: 'POST', body }),
+      () => api(`/api/v1/tests/${encodeURIComponent(test.id)}/results`, { method: 'POST', body, action: 'enter results' }),
       (base, index) => (base === 'values' && values[index] !== undefined ? `Value ${index + 1} (“${values[index]}”)` : `Item ${index + 1}`));
     if (result) onSaved(result);
   });
@@ -528,7 +598,8 @@ function resultForm(test, onSaved, onCancel) {
 function testsTable(sample, reload) {
   const tbody = h('tbody');
   for (const test of sample.tests) {
-    const pending = !test.result && test.status === 'pending';
+    // Result entry is for technicians only; the server refuses anyone else in any case.
+    const pending = !test.result && test.status === 'pending' && hasRole('technician');
     const requirement = h('td', { 'data-label': 'Requirement' },
       h('span', { class: 'cell-main' }, test.property),
       h('span', { class: 'cell-sub' }, `${test.standard}, ${test.clause}`),
@@ -599,10 +670,11 @@ function custodyTimeline(events) {
 
 function renderSample(view, sample, reload) {
   document.title = `${sample.number} · Pramaan`;
-  const report = h('a', {
+  // The preliminary report is for lab staff; exporters get the issued report, not this one.
+  const report = isStaff() ? h('a', {
     href: `/api/v1/samples/${encodeURIComponent(sample.number)}/report.pdf`,
     target: '_blank', rel: 'noopener', class: 'button',
-  }, 'Preliminary report (PDF)', h('span', { class: 'visually-hidden' }, ' (opens in a new tab)'));
+  }, 'Preliminary report (PDF)', h('span', { class: 'visually-hidden' }, ' (opens in a new tab)')) : null;
 
   view.replaceChildren(
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/samples' }, 'Samples'), h('span', { 'aria-hidden': 'true' }, ' / '), sample.number),
@@ -785,7 +857,7 @@ function renderRegister(view) {
       if (base === 'requirements' && requirements[index] !== undefined) return requirements[index];
       return `Item ${index + 1}`;
     };
-    const sample = await submitForm(form, () => api('/api/v1/samples', { method: 'POST', body }), describe);
+    const sample = await submitForm(form, () => api('/api/v1/samples', { method: 'POST', body, action: 'register samples' }), describe);
     if (!sample) return;
     // Shown once the detail screen is up (a route change clears the banner).
     const tests = sample.tests.length;
@@ -800,6 +872,314 @@ function renderRegister(view) {
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/samples' }, 'Samples'), h('span', { 'aria-hidden': 'true' }, ' / '), 'Register'),
     h('div', { class: 'page-head' }, h('h1', { id: 'register-h', tabindex: '-1' }, 'Register sample')),
     form);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Session: who is signed in, the CSRF token, the sign-in screen and sign-out
+// ---------------------------------------------------------------------------------------------
+
+const CSRF_KEY = 'pramaan.csrf';
+const STAFF_ROLES = ['admin', 'technician', 'reviewer', 'signatory', 'auditor'];
+
+const session = {
+  ready: false,          // the first /auth/me answer is in; until then routing waits
+  user: null,            // the signed-in user, or null
+  roles: [],             // the roles this session carries (session_roles when the server says)
+  authDisabled: false,   // an older limsd without sign-in (/auth/me is 404): everything is open
+  signInShown: false,
+  lastUserId: null,      // who was signed in when the session ended, to keep their screen
+  staleView: true,       // the hidden screen missed data while signed out and must be redrawn
+};
+
+// sessionStorage can refuse (storage disabled); the in-memory copy still serves this page.
+let csrfMemory = '';
+
+function storeCsrf(token) {
+  csrfMemory = token || '';
+  try {
+    if (csrfMemory) sessionStorage.setItem(CSRF_KEY, csrfMemory);
+    else sessionStorage.removeItem(CSRF_KEY);
+  } catch {
+    // keep the in-memory copy
+  }
+}
+
+function readCsrf() {
+  try {
+    return sessionStorage.getItem(CSRF_KEY) || csrfMemory;
+  } catch {
+    return csrfMemory;
+  }
+}
+
+function hasRole(role) {
+  return session.authDisabled || session.roles.includes(role);
+}
+
+// Staff may open the preliminary report; exporters (who hold no other role) may not.
+function isStaff() {
+  return session.authDisabled || session.roles.some((r) => STAFF_ROLES.includes(r));
+}
+
+function applyUser(user, csrfToken) {
+  session.user = user;
+  session.roles = Array.isArray(user.session_roles) ? user.session_roles
+    : (Array.isArray(user.roles) ? user.roles : []);
+  session.authDisabled = false;
+  if (csrfToken) storeCsrf(csrfToken);
+  renderUser();
+}
+
+function forgetUser() {
+  session.user = null;
+  session.roles = [];
+  storeCsrf('');
+  renderUser();
+}
+
+// Header: the user's name and roles with "Sign out"; navigation only for a signed-in user, and
+// "Register sample" only for technicians (the server refuses everyone else anyway).
+function renderUser() {
+  const box = document.getElementById('user');
+  const signedIn = Boolean(session.user);
+  document.getElementById('mainnav').hidden = !signedIn && !session.authDisabled;
+  document.getElementById('nav-new').hidden = !hasRole('technician');
+  box.hidden = !signedIn;
+  if (!signedIn) return;
+  const user = session.user;
+  const roles = session.roles.map(humanize).join(', ') || 'No roles';
+  document.getElementById('user-name').textContent = user.name || user.username;
+  document.getElementById('user-roles').textContent = roles;
+  box.title = `Signed in as ${user.username} (${roles})`;
+}
+
+// Called by api() on any 401: the session is gone (expired, revoked, signed out in another tab).
+// The hash route stays as it is, so signing in again returns to the same screen. The screen is
+// only hidden: if the same user signs in and nothing had to be loaded meanwhile, whatever they
+// were typing is still there.
+function signInRequired(method) {
+  if (!isWrite(method)) session.staleView = true;
+  session.authDisabled = false;
+  if (session.signInShown) return;
+  const hadUser = Boolean(session.user);
+  if (hadUser) session.lastUserId = session.user.id;
+  forgetUser();
+  showSignIn(hadUser ? { kind: 'info', text: 'Your session has ended. Sign in again to continue.' } : null);
+}
+
+function showSignIn(notice = null) {
+  session.signInShown = true;
+  renderUser();
+  clearBanner();
+  document.getElementById('view').hidden = true;
+  const target = document.getElementById('signin');
+  target.replaceChildren(signInForm(notice));
+  target.hidden = false;
+  document.title = 'Sign in · Pramaan';
+  const username = target.querySelector('input[name="username"]');
+  if (username) username.focus();
+}
+
+function hideSignIn() {
+  session.signInShown = false;
+  const target = document.getElementById('signin');
+  target.hidden = true;
+  target.replaceChildren();  // drops the password field and any countdown
+  document.getElementById('view').hidden = false;
+}
+
+function signInForm(notice) {
+  const usernameInput = h('input', {
+    type: 'text', name: 'username', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', required: true,
+  });
+  const passwordInput = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true });
+  const submit = h('button', { type: 'submit', class: 'button button-primary signin-submit' }, 'Sign in');
+  // Messages about the attempt: announced once when they change (not on every countdown tick).
+  const message = h('div', { class: 'signin-message', role: 'alert', hidden: true });
+
+  const say = (kind, title, detail = '') => {
+    message.className = `signin-message signin-message-${kind}`;
+    message.replaceChildren(h('strong', {}, title));
+    if (detail) message.append(h('span', {}, ' ', detail));
+    message.hidden = false;
+  };
+  if (notice) say(notice.kind, notice.text);
+
+  const form = h('form', { class: 'card signin-form', novalidate: true, 'aria-labelledby': 'signin-h' },
+    h('h1', { id: 'signin-h', tabindex: '-1' }, 'Sign in'),
+    h('p', { class: 'muted' }, 'Sign in with your Pramaan account to continue.'),
+    message,
+    field({ name: 'username', label: 'Username', control: usernameInput }),
+    field({ name: 'password', label: 'Password', control: passwordInput }),
+    h('div', { class: 'form-actions' }, submit));
+
+  let busy = false;
+  let waitTimer = null;
+  let waitUntil = 0;
+
+  // After repeated failures the server refuses sign-ins for a while (429 + Retry-After): keep
+  // the button off and count down on it, then say once that another try is possible.
+  const startWait = (seconds) => {
+    clearInterval(waitTimer);
+    waitUntil = Date.now() + seconds * 1000;
+    submit.disabled = true;
+    const tick = () => {
+      if (!form.isConnected) {
+        clearInterval(waitTimer);
+        return;
+      }
+      const left = Math.ceil((waitUntil - Date.now()) / 1000);
+      if (left > 0) {
+        submit.textContent = `Wait ${left} s`;
+        return;
+      }
+      clearInterval(waitTimer);
+      waitUntil = 0;
+      submit.disabled = false;
+      submit.textContent = 'Sign in';
+      say('info', 'You can try again now.');
+    };
+    tick();
+    waitTimer = setInterval(tick, 1000);
+  };
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (busy || Date.now() < waitUntil) return;
+    clearFieldErrors(form);
+    message.hidden = true;
+    const username = usernameInput.value.trim();
+    const password = passwordInput.value;
+    const missing = [];
+    if (!username) missing.push({ field: 'username', reason: 'Enter your username.' });
+    if (!password) missing.push({ field: 'password', reason: 'Enter your password.' });
+    if (missing.length > 0) {
+      showFieldErrors(form, missing);
+      return;
+    }
+
+    busy = true;
+    submit.disabled = true;
+    submit.textContent = 'Signing in…';
+    form.setAttribute('aria-busy', 'true');
+    let body = null;
+    try {
+      body = await api(AUTH_LOGIN, { method: 'POST', body: { username, password }, onUnauthorized: 'throw' });
+    } catch (error) {
+      const problem = error instanceof ApiError ? error.problem : { title: 'Unexpected error', detail: String(error) };
+      const status = error instanceof ApiError ? error.status : -1;
+      if (status === 401) {
+        say('error', 'Wrong username or password.', 'Check both and try again; letter case matters in the password.');
+        passwordInput.value = '';
+        passwordInput.focus();
+      } else if (status === 429) {
+        // Retry-After is authoritative; the detail ("try again in N s") is the fallback.
+        const fromDetail = /(\d+)\s*s\b/.exec(String(problem.detail || ''));
+        const seconds = Math.max(1, error.retryAfter || (fromDetail ? Number(fromDetail[1]) : 30));
+        say('error', 'Too many failed sign-in attempts.', `Try again in ${seconds} s.`);
+        passwordInput.value = '';
+        startWait(seconds);
+      } else if (Array.isArray(problem.errors) && problem.errors.length > 0) {
+        const unplaced = showFieldErrors(form, problem.errors);
+        say('error', problem.title || 'Sign-in failed.',
+          [problem.detail, ...unplaced.map((e) => `${e.field}: ${e.reason}`)].filter(Boolean).join(' '));
+      } else {
+        say('error', problem.title || 'Sign-in failed.', problem.detail || '');
+      }
+    } finally {
+      busy = false;
+      form.removeAttribute('aria-busy');
+      if (Date.now() >= waitUntil) {
+        submit.disabled = false;
+        submit.textContent = 'Sign in';
+      }
+    }
+    if (body) signedIn(body);
+  });
+
+  return h('div', { class: 'signin-wrap' }, form);
+}
+
+function signedIn(body) {
+  const user = body.user || {};
+  applyUser(user, body.csrf_token);
+  hideSignIn();
+  const view = document.getElementById('view');
+  const keep = !session.staleView && session.lastUserId !== null && session.lastUserId === user.id && view.hasChildNodes();
+  session.lastUserId = null;
+  session.staleView = false;
+  firstRoute = false;  // the sign-in form had focus; the next screen's heading takes it over
+  if (keep) {
+    // The same person, mid-task: their screen (and anything typed into it) is still there.
+    showBanner('success', 'Signed in again', 'Nothing on this screen was lost. If you were saving something, save it again.');
+    const heading = view.querySelector('h1');
+    if (heading) heading.focus({ preventScroll: true });
+    return;
+  }
+  route();
+}
+
+async function signOut() {
+  const button = document.getElementById('signout');
+  button.disabled = true;
+  try {
+    await api(AUTH_LOGOUT, { method: 'POST', action: 'sign out', onUnauthorized: 'throw' });
+  } catch (error) {
+    // 401: the session had already ended, which is what was asked for.
+    if (!(error instanceof ApiError && error.status === 401)) {
+      showProblem(error);
+      document.getElementById('banner').scrollIntoView({ block: 'nearest' });
+      button.disabled = false;
+      return;
+    }
+  }
+  button.disabled = false;
+  ++navigation;  // anything still loading belongs to the user who left
+  forgetUser();
+  session.lastUserId = null;
+  session.staleView = true;
+  document.getElementById('view').replaceChildren();
+  // The next person starts from the sample list, not from the previous user's last screen.
+  history.replaceState(null, '', '#/samples');
+  showSignIn({ kind: 'success', text: 'You have signed out.' });
+}
+
+// First question on load: is there a session already (the cookie survives a reload)?
+async function checkSession() {
+  const view = document.getElementById('view');
+  view.replaceChildren(h('p', { class: 'muted loading' }, 'Checking sign-in…'));
+  try {
+    const me = await api(AUTH_ME, { onUnauthorized: 'throw' });
+    applyUser(me, me.csrf_token);
+  } catch (error) {
+    const status = error instanceof ApiError ? error.status : -1;
+    if (status === 401) {
+      storeCsrf('');  // a token left from an ended session is of no use
+    } else if (status === 404) {
+      session.authDisabled = true;  // a limsd from before sign-in existed
+    } else {
+      const retry = h('button', { type: 'button', class: 'button' }, 'Try again');
+      retry.addEventListener('click', checkSession);
+      view.replaceChildren(h('div', { class: 'empty' },
+        h('h1', { tabindex: '-1' }, 'Sign-in could not be checked'),
+        h('p', {}, error instanceof ApiError ? error.problem.detail : String(error)),
+        retry));
+      return;
+    }
+  }
+  view.replaceChildren();
+  session.ready = true;
+  session.staleView = false;
+  renderUser();
+  route();
+}
+
+function renderNotAllowed(view, action, detail) {
+  view.append(h('div', { class: 'empty' },
+    h('h1', { tabindex: '-1' }, 'Not allowed'),
+    h('p', {}, detail),
+    h('a', { href: '#/samples', class: 'button' }, 'Go to samples')));
+  showBanner('error', `You are not allowed to ${action}`, detail);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -834,6 +1214,14 @@ async function route() {
   const isCurrent = () => token === navigation;
   const { parts, params } = parseHash();
   const view = document.getElementById('view');
+  if (!session.ready) return;  // checkSession() routes once it knows who is signed in
+  if (!session.user && !session.authDisabled) {
+    // Signed out: the hash stays, so signing in lands on the screen that was asked for.
+    session.staleView = true;
+    view.replaceChildren();
+    if (!session.signInShown) showSignIn();
+    return;
+  }
   clearBanner();
   view.replaceChildren();
 
@@ -847,7 +1235,8 @@ async function route() {
     work = renderDetail(view, parts[1], isCurrent);
   } else if (parts[0] === 'new' && parts.length === 1) {
     setActiveNav('new');
-    renderRegister(view);
+    if (hasRole('technician')) renderRegister(view);
+    else renderNotAllowed(view, 'register samples', 'Registering samples needs the technician role.');
   } else {
     setActiveNav('');
     document.title = 'Not found · Pramaan';
@@ -874,7 +1263,8 @@ async function route() {
 
 function start() {
   window.addEventListener('hashchange', route);
-  route();
+  document.getElementById('signout').addEventListener('click', signOut);
+  checkSession();
   loadVersion();
   checkHealth();
   setInterval(checkHealth, HEALTH_INTERVAL_MS);

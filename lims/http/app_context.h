@@ -4,11 +4,14 @@
 #ifndef LIMS_HTTP_APP_CONTEXT_H_
 #define LIMS_HTTP_APP_CONTEXT_H_
 
+#include <chrono>
 #include <string>
 
+#include "lims/auth/password.h"
 #include "lims/core/catalog.h"
 #include "lims/core/clock.h"
 #include "lims/core/lab.h"
+#include "lims/http/session_authenticator.h"
 #include "lims/store/connection_pool.h"
 #include "reports/sample_report.h"
 
@@ -18,11 +21,17 @@ struct AppContext {
   store::ConnectionPool& pool;
   const Clock& clock;
   const Catalog& catalog;
+  SessionAuthenticator& authenticator;
+  const auth::CommonPasswords& common_passwords;
   Lab lab;
   reports::FontSet fonts;
   std::string version;
   std::string git_revision;
   std::string web_dir;  // static files of the browser UI
+  auth::Argon2Params argon2;
+  std::string dummy_password_hash;  // verified for unknown users, so timing does not reveal them
+  std::chrono::seconds session_ttl{8 * 3600};
+  bool tls = false;  // cookies get Secure
 };
 
 }  // namespace lims::http

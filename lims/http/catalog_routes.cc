@@ -53,10 +53,12 @@ Response PreviewTestPlan(const Catalog& catalog, const Request& req) {
 }  // namespace
 
 void AddCatalogRoutes(Router& router, AppContext& ctx) {
-  router.Add("GET", "/api/v1/standards", [&ctx](const Request&) { return ListStandards(ctx.catalog); });
-  router.Add("GET", "/api/v1/standards/{id}/requirements",
+  router.Add("GET", "/api/v1/standards", Access::AnyUser(),
+             [&ctx](const Request&) { return ListStandards(ctx.catalog); });
+  router.Add("GET", "/api/v1/standards/{id}/requirements", Access::AnyUser(),
              [&ctx](const Request& r) { return ListRequirements(ctx.catalog, r); });
-  router.Add("POST", "/api/v1/test-plans", [&ctx](const Request& r) { return PreviewTestPlan(ctx.catalog, r); });
+  router.Add("POST", "/api/v1/test-plans", Access::Roles({Role::kTechnician}),
+             [&ctx](const Request& r) { return PreviewTestPlan(ctx.catalog, r); });
 }
 
 }  // namespace lims::http

@@ -6,8 +6,10 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <random>
 
 #include "lims/http/problem.h"
@@ -20,6 +22,14 @@ std::string NewRequestId() {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
   return buf;
+}
+
+// Constant-time comparison, so that the CSRF token cannot be guessed byte by byte from timing.
+bool CsrfMatches(const std::string& given, const std::string& expected) {
+  if (given.size() != expected.size() || expected.empty()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < given.size(); ++i) diff |= static_cast<unsigned char>(given[i] ^ expected[i]);
+  return diff == 0;
 }
 
 bool IsSaneRequestId(const std::string& id) {
@@ -53,14 +63,14 @@ Response TooLarge(size_t limit) {
 
 class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
  public:
-  DispatchHandler(const Router& router, log::Log& log, const DispatcherOptions& options)
-      : router_(router), log_(log), options_(options) {}
+  DispatchHandler(const Router& router, log::Log& log, Authenticator& auth, const DispatcherOptions& options)
+      : router_(router), log_(log), auth_(auth), options_(options) {}
 
   void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
     const auto start = std::chrono::steady_clock::now();
     Request request;
     Response response = Prepare(in, &request);
-    if (response.status == 0) response = Dispatch(router_, log_, request);
+    if (response.status == 0) response = Dispatch(router_, log_, auth_, request);
     Send(response, request, out);
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
     char latency[32];
@@ -76,6 +86,7 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
   // Fills `request`; returns a response with status 0 to go on, or the error to send.
   Response Prepare(Poco::Net::HTTPServerRequest& in, Request* request) {
     request->method = in.getMethod();
+    request->client_address = in.clientAddress().host().toString();
     const std::string client_id = in.get("X-Request-Id", "");
     request->request_id = IsSaneRequestId(client_id) ? client_id : NewRequestId();
     try {
@@ -114,8 +125,63 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
 
   const Router& router_;
   log::Log& log_;
+  Authenticator& auth_;
   const DispatcherOptions& options_;
 };
+
+// The session token: "Authorization: Bearer X" first (scripts, instruments), else the cookie.
+std::optional<std::pair<std::string, bool>> Credentials(const Request& request) {
+  auto auth = request.headers.find("authorization");
+  if (auth != request.headers.end() && auth->second.rfind("Bearer ", 0) == 0) {
+    return std::make_pair(auth->second.substr(7), false);
+  }
+  auto cookie = request.headers.find("cookie");
+  if (cookie == request.headers.end()) return std::nullopt;
+  const std::string name = std::string(kSessionCookie) + "=";
+  const std::string& all = cookie->second;
+  for (size_t start = 0; start < all.size();) {
+    while (start < all.size() && all[start] == ' ') ++start;
+    const size_t end = std::min(all.find(';', start), all.size());
+    if (all.compare(start, name.size(), name) == 0) {
+      return std::make_pair(all.substr(start + name.size(), end - start - name.size()), true);
+    }
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+bool IsWrite(const std::string& method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+Response Unauthenticated(const std::string& detail) {
+  Response r = Problem(401, "Authentication required", detail);
+  r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return r;
+}
+
+// Deny by default: nullopt lets the handler run; otherwise the response that refuses it.
+std::optional<Response> Authorize(const Access& access, Authenticator& auth, Request& request) {
+  if (access.anyone) return std::nullopt;
+  const auto credentials = Credentials(request);
+  if (!credentials) return Unauthenticated("sign in: send a bearer token or the session cookie");
+  Result<Principal> principal = auth.Authenticate(credentials->first, credentials->second);
+  if (!principal.ok()) {
+    if (principal.status().code() == Status::Code::kUnavailable) return ProblemFromStatus(principal.status());
+    return Unauthenticated("the token is unknown, expired or revoked");
+  }
+  if (!access.Allows(*principal)) {
+    return Problem(403, "Forbidden", "your roles do not allow " + request.method + " " + request.path);
+  }
+  if (principal->via_cookie && IsWrite(request.method)) {
+    auto csrf = request.headers.find("x-csrf-token");
+    if (csrf == request.headers.end() || !CsrfMatches(csrf->second, principal->csrf_token)) {
+      return Problem(403, "Forbidden", "a browser write needs the X-CSRF-Token header of its session");
+    }
+  }
+  request.principal = std::move(principal).value();
+  return std::nullopt;
+}
 
 Response RouteNotFound(const Request& request, const Router::Match& match) {
   if (match.allowed.empty()) return Problem(404, "Not found", "no route for " + request.path);
@@ -128,11 +194,12 @@ Response RouteNotFound(const Request& request, const Router::Match& match) {
 
 }  // namespace
 
-Response Dispatch(const Router& router, log::Log& log, Request& request) {
+Response Dispatch(const Router& router, log::Log& log, Authenticator& auth, Request& request) {
   Router::Match match = router.Find(request.method, request.path);
   if (match.handler == nullptr) return RouteNotFound(request, match);
   request.params = std::move(match.params);
   try {
+    if (std::optional<Response> denied = Authorize(*match.access, auth, request)) return *denied;
     return (*match.handler)(request);
   } catch (const Poco::Exception& e) {
     log.Error("unhandled exception", {{"request_id", request.request_id}, {"error", e.displayText()}});
@@ -143,7 +210,7 @@ Response Dispatch(const Router& router, log::Log& log, Request& request) {
 }
 
 Poco::Net::HTTPRequestHandler* DispatcherFactory::createRequestHandler(const Poco::Net::HTTPServerRequest&) {
-  return new DispatchHandler(router_, log_, options_);  // Poco takes ownership
+  return new DispatchHandler(router_, log_, auth_, options_);  // Poco takes ownership
 }
 
 }  // namespace lims::http

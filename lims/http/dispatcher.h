@@ -21,22 +21,37 @@ struct DispatcherOptions {
   size_t max_body_bytes = 1 << 20;
 };
 
+// Turns a bearer token or session cookie into the caller. Implementations must be thread-safe.
+class Authenticator {
+ public:
+  virtual ~Authenticator() = default;
+  // kNotFound when the token is unknown, expired or revoked (or its user disabled);
+  // kUnavailable when the database cannot be reached.
+  virtual Result<Principal> Authenticate(const std::string& token, bool via_cookie) = 0;
+};
+
+// The cookie that carries a browser session.
+inline constexpr const char* kSessionCookie = "pramaan_session";
+
 class DispatcherFactory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  DispatcherFactory(const Router& router, log::Log& log, DispatcherOptions options)
-      : router_(router), log_(log), options_(options) {}
+  DispatcherFactory(const Router& router, log::Log& log, Authenticator& auth, DispatcherOptions options)
+      : router_(router), log_(log), auth_(auth), options_(options) {}
 
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
 
  private:
   const Router& router_;
   log::Log& log_;
+  Authenticator& auth_;
   const DispatcherOptions options_;
 };
 
 // Routes one parsed request (no sockets): what the dispatcher runs after reading the body.
-// Exceptions thrown by handlers become a 500 problem here; `log` records their detail.
-Response Dispatch(const Router& router, log::Log& log, Request& request);
+// Authenticates and authorises before the handler (401 without valid credentials, 403 for a role
+// the route does not admit or a cookie-borne write without its CSRF header). Exceptions thrown by
+// handlers become a 500 problem here; `log` records their detail.
+Response Dispatch(const Router& router, log::Log& log, Authenticator& auth, Request& request);
 
 }  // namespace lims::http
 

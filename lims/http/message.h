@@ -5,9 +5,12 @@
 #define LIMS_HTTP_MESSAGE_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "lims/core/user.h"
 
 namespace lims::http {
 
@@ -19,6 +22,8 @@ struct Request {
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
   std::string request_id;
+  std::string client_address;          // the peer's IP address (brute-force counters)
+  std::optional<Principal> principal;  // set by the dispatcher on authenticated routes
 
   // The first value of a query parameter, or "" when absent.
   std::string Query(const std::string& name) const;

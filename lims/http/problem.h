@@ -22,4 +22,11 @@ Response ProblemFromStatus(const Status& status);
 
 }  // namespace lims::http
 
+// Returns the problem response for `expr` (a Status) from a handler when it is not OK.
+#define LIMS_RETURN_IF_ERROR_RESPONSE(expr)                                         \
+  do {                                                                              \
+    const ::lims::Status lims_problem_ = (expr);                                    \
+    if (!lims_problem_.ok()) return ::lims::http::ProblemFromStatus(lims_problem_); \
+  } while (0)
+
 #endif  // LIMS_HTTP_PROBLEM_H_

@@ -1,5 +1,7 @@
 #include "lims/http/router.h"
 
+#include <algorithm>
+
 namespace lims::http {
 
 std::string Request::Query(const std::string& name) const {
@@ -19,8 +21,27 @@ std::vector<std::string> SplitPath(const std::string& path) {
   return segments;
 }
 
-void Router::Add(std::string method, const std::string& pattern, Handler handler) {
-  routes_.push_back({std::move(method), pattern, SplitPath(pattern), std::move(handler)});
+Access Access::Staff() {
+  return Roles({Role::kAdmin, Role::kTechnician, Role::kReviewer, Role::kSignatory, Role::kAuditor});
+}
+
+Access Access::AnyUser() {
+  return Roles(AllRoles());
+}
+
+bool Access::Allows(const Principal& p) const {
+  if (anyone) return true;
+  return std::any_of(roles.begin(), roles.end(), [&](Role r) { return p.Has(r); });
+}
+
+void Router::Add(std::string method, const std::string& pattern, Access access, Handler handler) {
+  routes_.push_back({std::move(method), pattern, SplitPath(pattern), std::move(access), std::move(handler)});
+}
+
+std::vector<Router::Entry> Router::Entries() const {
+  std::vector<Entry> out;
+  for (const Route& r : routes_) out.push_back({r.method, r.pattern, r.access});
+  return out;
 }
 
 bool Router::MatchSegments(const Route& r, const std::vector<std::string>& path,
@@ -46,6 +67,7 @@ Router::Match Router::Find(const std::string& method, const std::string& path) c
     match.allowed.push_back(r.method);
     if (r.method == method && match.handler == nullptr) {
       match.handler = &r.handler;
+      match.access = &r.access;
       match.params = std::move(params);
     }
   }

@@ -9,18 +9,36 @@
 #include <string>
 #include <vector>
 
+#include "lims/core/user.h"
 #include "lims/http/message.h"
 
 namespace lims::http {
 
 using Handler = std::function<Response(const Request&)>;
 
+// Who may call a route: checked by the dispatcher before any handler runs (deny by default: a route
+// is public only when it says so). Exporters pass only where listed, and handlers then restrict
+// them to their own organisation's records.
+struct Access {
+  bool anyone = false;
+  std::vector<Role> roles;  // any one of these suffices
+
+  static Access Public() { return Access{true, {}}; }
+  static Access Roles(std::vector<Role> roles) { return Access{false, std::move(roles)}; }
+  // Every staff role (not exporter): lab-internal reads.
+  static Access Staff();
+  // Any signed-in user, exporters included.
+  static Access AnyUser();
+  bool Allows(const Principal& p) const;
+};
+
 class Router {
  public:
-  void Add(std::string method, const std::string& pattern, Handler handler);
+  void Add(std::string method, const std::string& pattern, Access access, Handler handler);
 
   struct Match {
     const Handler* handler = nullptr;  // null: no route for this method
+    const Access* access = nullptr;
     std::map<std::string, std::string> params;
     std::vector<std::string> allowed;  // methods of the matching path (405's Allow header)
   };
@@ -28,12 +46,20 @@ class Router {
 
   // Every route, for the OpenAPI document and the docs: "GET /health".
   std::vector<std::string> Describe() const;
+  // The route table with its access rules, for the authorisation matrix test and the docs.
+  struct Entry {
+    std::string method;
+    std::string pattern;
+    Access access;
+  };
+  std::vector<Entry> Entries() const;
 
  private:
   struct Route {
     std::string method;
     std::string pattern;
     std::vector<std::string> segments;
+    Access access;
     Handler handler;
   };
   static bool MatchSegments(const Route& r, const std::vector<std::string>& path,

@@ -13,6 +13,8 @@ void AddSystemRoutes(Router& router, AppContext& context);
 void AddSampleRoutes(Router& router, AppContext& context);
 // GET /api/v1/standards, GET /api/v1/standards/{id}/requirements, POST /api/v1/test-plans
 void AddCatalogRoutes(Router& router, AppContext& context);
+// Login, logout, the caller's account, users and API tokens.
+void AddAuthRoutes(Router& router, AppContext& context);
 // The browser UI: GET / (web/index.html) and GET /static/{file} from context.web_dir.
 void AddWebRoutes(Router& router, AppContext& context);
 

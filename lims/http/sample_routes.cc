@@ -199,9 +199,17 @@ Response Register(AppContext& ctx, const Request& req) {
   });
 }
 
+// An exporter sees only its own organisation's samples; another's answers 404, as if absent, so
+// that sample numbers of competitors cannot be probed.
+bool Owns(const Request& req, const SampleRecord& s) {
+  const Principal& p = *req.principal;
+  return !p.IsExporter() || (p.organization_id && *p.organization_id == s.exporter_id);
+}
+
 Response GetSample(AppContext& ctx, const Request& req) {
   return WithService(ctx, [&](SampleService& service, store::MysqlSampleStore&) {
     Result<SampleRecord> sample = service.Get(req.params.at("number"));
+    if (sample.ok() && !Owns(req, *sample)) return Problem(404, "Not found", "no sample " + req.params.at("number"));
     if (!sample.ok()) return ProblemFromStatus(sample.status());
     return JsonResponse(200, SampleJson(*sample));
   });
@@ -241,6 +249,7 @@ Result<SampleQuery> ReadSampleQuery(const Request& req) {
 Response ListSamples(AppContext& ctx, const Request& req) {
   Result<SampleQuery> query = ReadSampleQuery(req);
   if (!query.ok()) return ProblemFromStatus(query.status());
+  if (req.principal->IsExporter()) query->exporter_id = req.principal->organization_id.value_or(-1);  // own only
   return WithService(ctx, [&](SampleService&, store::MysqlSampleStore& store) {
     Result<std::vector<SampleRecord>> samples = store.ListSamples(*query);
     if (!samples.ok()) return ProblemFromStatus(samples.status());
@@ -340,12 +349,17 @@ Response ListOrganizations(AppContext& ctx) {
 }  // namespace
 
 void AddSampleRoutes(Router& router, AppContext& ctx) {
-  router.Add("POST", "/api/v1/samples", [&ctx](const Request& r) { return Register(ctx, r); });
-  router.Add("GET", "/api/v1/samples", [&ctx](const Request& r) { return ListSamples(ctx, r); });
-  router.Add("GET", "/api/v1/samples/{number}", [&ctx](const Request& r) { return GetSample(ctx, r); });
-  router.Add("GET", "/api/v1/samples/{number}/report.pdf", [&ctx](const Request& r) { return Report(ctx, r); });
-  router.Add("POST", "/api/v1/tests/{id}/results", [&ctx](const Request& r) { return EnterResult(ctx, r); });
-  router.Add("GET", "/api/v1/organizations", [&ctx](const Request&) { return ListOrganizations(ctx); });
+  const Access technician = Access::Roles({Role::kTechnician});
+  router.Add("POST", "/api/v1/samples", technician, [&ctx](const Request& r) { return Register(ctx, r); });
+  router.Add("GET", "/api/v1/samples", Access::AnyUser(), [&ctx](const Request& r) { return ListSamples(ctx, r); });
+  router.Add("GET", "/api/v1/samples/{number}", Access::AnyUser(),
+             [&ctx](const Request& r) { return GetSample(ctx, r); });
+  router.Add("GET", "/api/v1/samples/{number}/report.pdf", Access::Staff(),
+             [&ctx](const Request& r) { return Report(ctx, r); });
+  router.Add("POST", "/api/v1/tests/{id}/results", technician,
+             [&ctx](const Request& r) { return EnterResult(ctx, r); });
+  router.Add("GET", "/api/v1/organizations", Access::Roles({Role::kAdmin, Role::kTechnician}),
+             [&ctx](const Request&) { return ListOrganizations(ctx); });
 }
 
 }  // namespace lims::http

@@ -61,9 +61,10 @@ Response OpenApi(const Router& router, const AppContext& ctx) {
 }  // namespace
 
 void AddSystemRoutes(Router& router, AppContext& ctx) {
-  router.Add("GET", "/health", [&ctx](const Request&) { return Health(ctx); });
-  router.Add("GET", "/api/v1/version", [&ctx](const Request&) { return Version(ctx); });
-  router.Add("GET", "/api/openapi.json", [&router, &ctx](const Request&) { return OpenApi(router, ctx); });
+  router.Add("GET", "/health", Access::Public(), [&ctx](const Request&) { return Health(ctx); });
+  router.Add("GET", "/api/v1/version", Access::Public(), [&ctx](const Request&) { return Version(ctx); });
+  router.Add("GET", "/api/openapi.json", Access::Public(),
+             [&router, &ctx](const Request&) { return OpenApi(router, ctx); });
 }
 
 }  // namespace lims::http

@@ -43,8 +43,9 @@ Response ServeFile(const std::string& dir, const std::string& name) {
 }  // namespace
 
 void AddWebRoutes(Router& router, AppContext& ctx) {
-  router.Add("GET", "/", [&ctx](const Request&) { return ServeFile(ctx.web_dir, "index.html"); });
-  router.Add("GET", "/static/{file}", [&ctx](const Request& r) { return ServeFile(ctx.web_dir, r.params.at("file")); });
+  router.Add("GET", "/", Access::Public(), [&ctx](const Request&) { return ServeFile(ctx.web_dir, "index.html"); });
+  router.Add("GET", "/static/{file}", Access::Public(),
+             [&ctx](const Request& r) { return ServeFile(ctx.web_dir, r.params.at("file")); });
 }
 
 }  // namespace lims::http

@@ -5,8 +5,11 @@
 //   limsd [--config=FILE]     migrate (unless migrate.on_start=false) and serve
 //   limsd --migrate           apply pending migrations and exit
 //   limsd --load-demo         migrate, load the demo lab's data and exit
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/ThreadPool.h>
@@ -14,6 +17,8 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
 #include <Poco/Util/ServerApplication.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -21,6 +26,7 @@
 #include <memory>
 #include <thread>
 
+#include "lims/auth/password.h"
 #include "lims/catalog/catalog_loader.h"
 #include "lims/http/app_context.h"
 #include "lims/http/dispatcher.h"
@@ -30,6 +36,7 @@
 #include "lims/store/demo_data.h"
 #include "lims/store/migrator.h"
 #include "lims/store/mysql_sample_store.h"
+#include "lims/store/mysql_user_store.h"
 
 namespace lims::server {
 
@@ -45,6 +52,8 @@ class Limsd final : public Poco::Util::ServerApplication {
         Option("config", "c", "properties file (default: ./lims.properties if present)").argument("FILE"));
     options.addOption(Option("migrate", "", "apply pending schema migrations and exit"));
     options.addOption(Option("load-demo", "", "migrate, load the demo lab's data and exit"));
+    options.addOption(
+        Option("create-admin", "", "create an administrator; password from stdin (or generated)").argument("NAME"));
   }
 
   void handleOption(const std::string& name, const std::string& value) override {
@@ -53,6 +62,10 @@ class Limsd final : public Poco::Util::ServerApplication {
     if (name == "config") config_file_ = value;
     if (name == "migrate") command_ = Command::kMigrate;
     if (name == "load-demo") command_ = Command::kLoadDemo;
+    if (name == "create-admin") {
+      command_ = Command::kCreateAdmin;
+      admin_name_ = value;
+    }
     if (help_) stopOptionsProcessing();
   }
 
@@ -86,11 +99,12 @@ class Limsd final : public Poco::Util::ServerApplication {
     if (int rc = PrepareDatabase(*settings, *catalog, pool, log); rc != EXIT_OK) return rc;
     if (command_ == Command::kMigrate) return EXIT_OK;
     if (command_ == Command::kLoadDemo) return LoadDemo(*settings, *catalog, pool, log);
+    if (command_ == Command::kCreateAdmin) return CreateAdmin(*settings, pool);
     return Serve(*settings, *catalog, pool, log);
   }
 
  private:
-  enum class Command { kServe, kMigrate, kLoadDemo };
+  enum class Command { kServe, kMigrate, kLoadDemo, kCreateAdmin };
 
   int Help() {
     Poco::Util::HelpFormatter formatter(options());
@@ -167,16 +181,100 @@ class Limsd final : public Poco::Util::ServerApplication {
     return EXIT_OK;
   }
 
+  // The first administrator. The password comes from standard input (asked twice on a terminal);
+  // empty input makes one up and prints it once. There is no default password anywhere.
+  int CreateAdmin(const Settings& s, store::ConnectionPool& pool) {
+    Result<auth::CommonPasswords> common = auth::CommonPasswords::Load(s.common_passwords);
+    if (!common.ok()) return Fail(common.status().message(), EXIT_CONFIG);
+    Result<std::string> password = ReadNewPassword();
+    if (!password.ok()) return Fail(password.status().message(), EXIT_DATAERR);
+    const bool generated = password->empty();
+    if (generated) *password = auth::GeneratePassword();
+    const Status policy = auth::CheckNewPassword(*password, admin_name_, *common);
+    if (!policy.ok()) return Fail(policy.ToString(), EXIT_DATAERR);
+    Result<std::string> hash = auth::HashPassword(*password, s.argon2);
+    if (!hash.ok()) return Fail(hash.status().message(), EXIT_SOFTWARE);
+    Result<store::ConnectionPool::Lease> lease = pool.Acquire();
+    if (!lease.ok()) return Fail(lease.status().message(), EXIT_UNAVAILABLE);
+    store::MysqlUserStore users(lease->connection());
+    Result<User> user = users.CreateUser(NewUser{admin_name_, admin_name_, {Role::kAdmin}, std::nullopt, *hash});
+    if (!user.ok()) return Fail("cannot create " + admin_name_ + ": " + user.status().message(), EXIT_CANTCREAT);
+    if (generated) std::cout << "password for " << admin_name_ << ": " << *password << "\n";
+    std::cerr << "limsd: administrator " << admin_name_ << " created\n";
+    return EXIT_OK;
+  }
+
+  static int Fail(const std::string& message, int code) {
+    std::cerr << "limsd: " << message << "\n";
+    return code;
+  }
+
+  static Result<std::string> ReadNewPassword() {
+    if (!isatty(STDIN_FILENO)) {
+      std::string line;
+      std::getline(std::cin, line);
+      return line;
+    }
+    const std::string first = ReadHidden("New administrator password: ");
+    const std::string second = ReadHidden("Repeat it: ");
+    if (first != second) return Status::InvalidArgument("the two passwords differ");
+    return first;
+  }
+
+  static std::string ReadHidden(const char* prompt) {
+    std::cerr << prompt;
+    termios old{};
+    tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    std::string line;
+    std::getline(std::cin, line);
+    tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    std::cerr << "\n";
+    return line;
+  }
+
+  static Poco::Net::ServerSocket Listen(const Settings& s) {
+    const Poco::Net::SocketAddress address(s.http_host, static_cast<Poco::UInt16>(s.http_port));
+    if (s.tls_cert.empty()) return Poco::Net::ServerSocket(address);
+    Poco::Net::initializeSSL();
+    Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, s.tls_key, s.tls_cert,
+                                                             "", Poco::Net::Context::VERIFY_NONE);
+    context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
+                              Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
+    return Poco::Net::SecureServerSocket(address, 64, context);
+  }
+
   int Serve(const Settings& s, const Catalog& catalog, store::ConnectionPool& pool, log::Log& log) {
     SystemClock clock;
-    http::AppContext context{pool, clock, catalog, s.lab, s.fonts, LIMS_VERSION, LIMS_GIT_REVISION, s.web_dir};
+    Result<auth::CommonPasswords> common = auth::CommonPasswords::Load(s.common_passwords);
+    if (!common.ok()) return Fail(common.status().message(), EXIT_CONFIG);
+    Result<std::string> dummy = auth::HashPassword(auth::GeneratePassword(), s.argon2);
+    if (!dummy.ok()) return Fail(dummy.status().message(), EXIT_SOFTWARE);
+    http::SessionAuthenticator authenticator(pool, clock);
+    http::AppContext context{.pool = pool,
+                             .clock = clock,
+                             .catalog = catalog,
+                             .authenticator = authenticator,
+                             .common_passwords = *common,
+                             .lab = s.lab,
+                             .fonts = s.fonts,
+                             .version = LIMS_VERSION,
+                             .git_revision = LIMS_GIT_REVISION,
+                             .web_dir = s.web_dir,
+                             .argon2 = s.argon2,
+                             .dummy_password_hash = *dummy,
+                             .session_ttl = std::chrono::seconds(s.session_ttl_s),
+                             .tls = !s.tls_cert.empty()};
     http::Router router;
+    http::AddAuthRoutes(router, context);
     http::AddSystemRoutes(router, context);
     http::AddSampleRoutes(router, context);
     http::AddCatalogRoutes(router, context);
     http::AddWebRoutes(router, context);
 
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(s.http_host, static_cast<Poco::UInt16>(s.http_port)));
+    Poco::Net::ServerSocket socket = Listen(s);
     auto params = new Poco::Net::HTTPServerParams;  // owned by the server (Poco's AutoPtr)
     params->setMaxThreads(s.http_threads);
     params->setMaxQueued(256);
@@ -185,7 +283,8 @@ class Limsd final : public Poco::Util::ServerApplication {
     // A thread pool owned here, not Poco's static default pool: its threads (and their per-thread
     // database client state) must be gone before the connection pool and the driver are destroyed.
     Poco::ThreadPool threads(2, s.http_threads);
-    Poco::Net::HTTPServer server(new http::DispatcherFactory(router, log, {s.max_body_bytes}), threads, socket, params);
+    Poco::Net::HTTPServer server(new http::DispatcherFactory(router, log, authenticator, {s.max_body_bytes}), threads,
+                                 socket, params);
     server.start();
     const int port = socket.address().port();
     WritePortFile(s.port_file, port);
@@ -207,6 +306,7 @@ class Limsd final : public Poco::Util::ServerApplication {
     std::filesystem::rename(tmp, path);  // atomic: a reader never sees a half-written file
   }
 
+  std::string admin_name_;
   bool help_ = false;
   std::string config_file_;
   Command command_ = Command::kServe;

@@ -63,6 +63,13 @@ void ReadRest(const Poco::Util::AbstractConfiguration& c, Settings* s) {
   s->schema_dir = c.getString("schema.dir", LIMS_DEFAULT_SCHEMA_DIR);
   s->web_dir = c.getString("web.dir", LIMS_DEFAULT_WEB_DIR);
   s->catalog_dir = c.getString("catalog.dir", LIMS_DEFAULT_CATALOG_DIR);
+  s->argon2.t_cost = static_cast<uint32_t>(c.getInt("auth.argon2_t", static_cast<int>(s->argon2.t_cost)));
+  s->argon2.m_cost_kib = static_cast<uint32_t>(c.getInt("auth.argon2_m_kib", static_cast<int>(s->argon2.m_cost_kib)));
+  s->argon2.parallelism = static_cast<uint32_t>(c.getInt("auth.argon2_p", static_cast<int>(s->argon2.parallelism)));
+  s->common_passwords = c.getString("auth.common_passwords", auth::DefaultCommonPasswordsPath());
+  s->session_ttl_s = c.getInt("auth.session_ttl_s", s->session_ttl_s);
+  s->tls_cert = c.getString("tls.cert", "");
+  s->tls_key = c.getString("tls.key", "");
   s->lab.code = c.getString("lab.code", "AGR");
   s->lab.name = c.getString("lab.name", "Footwear Testing Laboratory, Agra");
   s->lab.address = c.getString("lab.address", "Agra, Uttar Pradesh, India");

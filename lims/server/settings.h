@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "lims/auth/password.h"
 #include "lims/core/lab.h"
 #include "lims/core/status.h"
 #include "lims/log/log.h"
@@ -36,6 +37,13 @@ struct Settings {
   std::string schema_dir;
   std::string web_dir;
   std::string catalog_dir;
+  // Identity
+  auth::Argon2Params argon2;
+  std::string common_passwords;
+  int session_ttl_s = 8 * 3600;
+  // Optional TLS (PEM files); without them limsd speaks plain HTTP behind a reverse proxy.
+  std::string tls_cert;
+  std::string tls_key;
   Lab lab;
   log::Options log;
   reports::FontSet fonts;

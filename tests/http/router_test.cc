@@ -11,10 +11,10 @@ Handler Named(const std::string& name) {
 
 Router MakeRouter() {
   Router r;
-  r.Add("GET", "/health", Named("health"));
-  r.Add("GET", "/api/v1/samples/{number}", Named("sample"));
-  r.Add("GET", "/api/v1/samples/{number}/report.pdf", Named("report"));
-  r.Add("POST", "/api/v1/tests/{id}/results", Named("results"));
+  r.Add("GET", "/health", Access::Public(), Named("health"));
+  r.Add("GET", "/api/v1/samples/{number}", Access::Public(), Named("sample"));
+  r.Add("GET", "/api/v1/samples/{number}/report.pdf", Access::Public(), Named("report"));
+  r.Add("POST", "/api/v1/tests/{id}/results", Access::Public(), Named("results"));
   return r;
 }
 

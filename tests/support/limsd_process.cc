@@ -36,11 +36,15 @@ std::vector<std::string> Environment(const store::DbConfig& db, const std::strin
   env.push_back("LIMS_HTTP_PORT=0");
   env.push_back("LIMS_HTTP_PORT_FILE=" + dir + "/port");
   env.push_back("LIMS_DB_START_WAIT_S=5");
+  // Cheap Argon2 for tests (the production parameters are measured by bench/auth_bench).
+  env.push_back("LIMS_AUTH_ARGON2_T=1");
+  env.push_back("LIMS_AUTH_ARGON2_M_KIB=1024");
   for (const std::string& e : extra) env.push_back(e);
   return env;
 }
 
-pid_t Spawn(const std::vector<std::string>& args, const std::vector<std::string>& env, const std::string& log) {
+pid_t Spawn(const std::vector<std::string>& args, const std::vector<std::string>& env, const std::string& log,
+            const std::string& stdin_path = "/dev/null") {
   std::vector<char*> argv;
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -52,6 +56,8 @@ pid_t Spawn(const std::vector<std::string>& args, const std::vector<std::string>
     const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     dup2(fd, 1);
     dup2(fd, 2);
+    const int in = open(stdin_path.c_str(), O_RDONLY);
+    dup2(in, 0);
     // The working directory must not supply a lims.properties: tests configure by environment only.
     if (chdir(std::filesystem::path(log).parent_path().c_str()) != 0) _exit(126);
     execve(argv[0], argv.data(), envp.data());
@@ -75,12 +81,14 @@ std::string LimsdPath() {
 LimsdProcess::LimsdProcess(const store::DbConfig& db, const std::vector<std::string>& extra_env) {
   dir_ = MakeTempDir("limsd-e2e-");
   log_path_ = dir_ + "/limsd.log";
+  CreateAdmin(db, extra_env);
   pid_ = Spawn({LimsdPath()}, Environment(db, dir_, extra_env), log_path_);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     const std::string port = ReadFile(dir_ + "/port");
     if (!port.empty()) {
       port_ = std::stoi(port);
+      SignInStaff();
       return;
     }
     if (!running()) throw std::runtime_error("limsd exited during start-up:\n" + ReadFile(log_path_));
@@ -116,11 +124,45 @@ bool LimsdProcess::running() const {
   return pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == 0;
 }
 
+// The administrator every e2e limsd starts with, made the way an operator would: limsd --create-admin.
+void LimsdProcess::CreateAdmin(const store::DbConfig& db, const std::vector<std::string>& extra_env) {
+  std::string output;
+  const int rc = RunOnce(db, {"--create-admin", kAdminUser}, extra_env, &output, std::string(kAdminPassword) + "\n");
+  // An earlier limsd on the same database may have made it already (a restarted process).
+  if (rc != 0 && output.find("taken") == std::string::npos && output.find("exists") == std::string::npos) {
+    throw std::runtime_error("limsd --create-admin failed (" + std::to_string(rc) + "):\n" + output);
+  }
+}
+
+// A staff user holding every write role of the lab, whose token plain Get/Post/Call use.
+void LimsdProcess::SignInStaff() {
+  admin_token_ = Login(kAdminUser, kAdminPassword);
+  const std::string body = std::string(R"({"username":")") + kStaffUser + R"(","password":")" + kStaffPassword +
+                           R"(","name":"E2E Staff","roles":["admin","technician","reviewer","signatory"]})";
+  CallAs(admin_token_, "POST", "/api/v1/users", body);  // 409 when it exists already: fine
+  staff_token_ = Login(kStaffUser, kStaffPassword);
+}
+
+std::string LimsdProcess::Login(const std::string& username, const std::string& password) const {
+  const HttpReply reply = CallAs("", "POST", "/api/v1/auth/login",
+                                 R"({"username":")" + username + R"(","password":")" + password + R"("})");
+  if (reply.status != 200) throw std::runtime_error("login as " + username + " failed: " + reply.body);
+  const size_t start = reply.body.find("\"token\":\"");
+  if (start == std::string::npos) throw std::runtime_error("no token in " + reply.body);
+  return reply.body.substr(start + 9, 43);
+}
+
 HttpReply LimsdProcess::Call(const std::string& method, const std::string& path, const std::string& body,
                              const std::map<std::string, std::string>& headers) const {
+  return CallAs(staff_token_, method, path, body, headers);
+}
+
+HttpReply LimsdProcess::CallAs(const std::string& token, const std::string& method, const std::string& path,
+                               const std::string& body, const std::map<std::string, std::string>& headers) const {
   Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port_));
   session.setTimeout(Poco::Timespan(30, 0));
   Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  if (!token.empty()) request.set("Authorization", "Bearer " + token);
   for (const auto& [k, v] : headers) request.set(k, v);
   if (!body.empty() || method == "POST") {
     request.setContentType("application/json");
@@ -138,11 +180,12 @@ HttpReply LimsdProcess::Call(const std::string& method, const std::string& path,
 }
 
 int LimsdProcess::RunOnce(const store::DbConfig& db, const std::vector<std::string>& args,
-                          const std::vector<std::string>& extra_env, std::string* output) {
+                          const std::vector<std::string>& extra_env, std::string* output, const std::string& input) {
   const std::string dir = MakeTempDir("limsd-once-");
   std::vector<std::string> argv = {LimsdPath()};
   argv.insert(argv.end(), args.begin(), args.end());
-  const pid_t pid = Spawn(argv, Environment(db, dir, extra_env), dir + "/limsd.log");
+  WriteFile(dir + "/stdin", input);
+  const pid_t pid = Spawn(argv, Environment(db, dir, extra_env), dir + "/limsd.log", dir + "/stdin");
   const int rc = WaitExit(pid);
   if (output != nullptr) *output = ReadFile(dir + "/limsd.log");
   std::error_code ec;

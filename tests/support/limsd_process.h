@@ -34,17 +34,36 @@ class LimsdProcess {
   const std::string& log_path() const { return log_path_; }
   bool running() const;
 
+  // Plain calls are made as the staff user (admin, technician, reviewer, signatory) that the
+  // harness creates through the API after `limsd --create-admin`.
+  static constexpr const char* kAdminUser = "e2e-admin";
+  static constexpr const char* kAdminPassword = "e2e admin pass phrase 7781";
+  static constexpr const char* kStaffUser = "e2e-staff";
+  static constexpr const char* kStaffPassword = "e2e staff pass phrase 4417";
+
   HttpReply Get(const std::string& path) const { return Call("GET", path, ""); }
   HttpReply Post(const std::string& path, const std::string& json) const { return Call("POST", path, json); }
   HttpReply Call(const std::string& method, const std::string& path, const std::string& body,
                  const std::map<std::string, std::string>& headers = {}) const;
+  // With another user's token; "" sends no credentials at all.
+  HttpReply CallAs(const std::string& token, const std::string& method, const std::string& path,
+                   const std::string& body, const std::map<std::string, std::string>& headers = {}) const;
+  // Signs in and returns the bearer token (throws on failure).
+  std::string Login(const std::string& username, const std::string& password) const;
+  const std::string& admin_token() const { return admin_token_; }
+  const std::string& staff_token() const { return staff_token_; }
 
   // Runs limsd with `args` and the same environment to completion; returns its exit code and
   // fills `output` with stdout+stderr. For --migrate and the edited-migration refusal.
   static int RunOnce(const store::DbConfig& db, const std::vector<std::string>& args,
-                     const std::vector<std::string>& extra_env, std::string* output);
+                     const std::vector<std::string>& extra_env, std::string* output, const std::string& input = "");
 
  private:
+  void CreateAdmin(const store::DbConfig& db, const std::vector<std::string>& extra_env);
+  void SignInStaff();
+
+  std::string admin_token_;
+  std::string staff_token_;
   pid_t pid_ = -1;
   int port_ = 0;
   std::string dir_;
