@@ -12,7 +12,7 @@ PACKAGES=(
   # run: a private MariaDB server started by scripts/db.sh
   mariadb-server mariadb-client
   # tests: external checks of PDFs and HTTP
-  poppler-utils qpdf curl
+  poppler-utils qpdf curl openssl
 )
 
 missing=()

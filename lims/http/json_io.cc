@@ -4,7 +4,9 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
+#include <cstdint>
 #include <sstream>
+#include <string_view>
 
 namespace lims::http {
 namespace {
@@ -14,6 +16,41 @@ Response Serialize(int status, const T& body) {
   std::ostringstream out;
   body.stringify(out);
   return Response{status, "application/json", out.str(), {}};
+}
+
+// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
+bool IsValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t len = 0;
+    uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((c >> 5) == 0x6) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c >> 4) == 0xE) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c >> 3) == 0x1E) {
+      len = 4;
+      cp = c & 0x07;
+    } else
+      return false;
+    if (i + len > s.size()) return false;
+    for (size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc >> 6) != 0x2) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    const uint32_t min = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
 }
 
 bool IsDigits(const std::string& s) {
@@ -40,8 +77,13 @@ Poco::JSON::Array StringsJson(const std::vector<std::string>& items) {
 }
 
 BodyReader::BodyReader(const std::string& body) {
+  if (!IsValidUtf8(body)) {
+    parse_error_ = "the body is not valid UTF-8";
+    return;
+  }
   try {
     Poco::JSON::Parser parser;
+    parser.setDepth(kMaxJsonDepth);  // no request needs deeper nesting; a deep one is an attack
     Poco::Dynamic::Var value = parser.parse(body);
     if (value.type() == typeid(Poco::JSON::Object::Ptr)) {
       object_ = value.extract<Poco::JSON::Object::Ptr>();

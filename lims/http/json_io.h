@@ -22,6 +22,8 @@ namespace lims::http {
 
 using JsonObject = Poco::JSON::Object;
 
+inline constexpr std::size_t kMaxJsonDepth = 32;
+
 // A JSON object preserving insertion order (the order in which fields are documented).
 inline JsonObject NewObject() {
   return JsonObject(Poco::JSON_PRESERVE_KEY_ORDER);

@@ -57,5 +57,31 @@ TEST(BodyReader, IdRejectsNonDigits) {
   EXPECT_TRUE(HasError(in.Finish(), "exporter"));
 }
 
+TEST(BodyReader, InvalidUtf8IsMalformed) {
+  for (const std::string& body : {std::string("{\"name\":\"\xC3\"}"), std::string("{\"name\":\"\xED\xA0\x80\"}"),
+                                  std::string("{\"name\":\"\xC0\xAF\"}")}) {
+    BodyReader in(body);
+    Status s = in.Finish();
+    EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
+    EXPECT_NE(s.message().find("UTF-8"), std::string::npos) << s.message();
+  }
+}
+
+TEST(BodyReader, ValidMultibyteUtf8IsAccepted) {
+  BodyReader in("{\"unit\":\"\xC2\xB5g/cm\xC2\xB2\",\"sign\":\"\xE2\x89\xA4\"}");
+  EXPECT_EQ(in.RequiredString("unit"), "\xC2\xB5g/cm\xC2\xB2");
+  in.Ignore("sign");
+  EXPECT_TRUE(in.Finish().ok());
+}
+
+TEST(BodyReader, DeepNestingIsRefused) {
+  std::string deep = "{\"a\":";
+  for (size_t i = 0; i < kMaxJsonDepth + 5; ++i) deep += "[";
+  for (size_t i = 0; i < kMaxJsonDepth + 5; ++i) deep += "]";
+  deep += "}";
+  BodyReader in(deep);
+  EXPECT_EQ(in.Finish().code(), Status::Code::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace lims::http
