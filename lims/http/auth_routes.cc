@@ -274,6 +274,8 @@ Response CreateApiToken(AppContext& ctx, const Request& req) {
   Session s;
   s.name = in.RequiredString("name");
   s.scope = ReadRoles(in, "scope");
+  // An empty scope would mean "all the user's roles": a token must say what it is for.
+  if (s.scope.empty()) in.Fail("scope", "name at least one role");
   const int64_t days = in.OptionalInteger("expires_in_days").value_or(90);
   if (days < 1 || days > 365) in.Fail("expires_in_days", "must be 1 to 365");
   LIMS_RETURN_IF_ERROR_RESPONSE(in.Finish());
@@ -316,6 +318,11 @@ Response RevokeApiToken(AppContext& ctx, const Request& req) {
   Result<int64_t> id = IdParam(req);
   if (!id.ok()) return ProblemFromStatus(id.status());
   return WithUsers(ctx, [&](store::MysqlUserStore& users) {
+    // Only API tokens are revoked here; a login session ends by logout or by disabling its user.
+    Result<std::vector<Session>> tokens = users.ListApiTokens();
+    if (!tokens.ok()) return ProblemFromStatus(tokens.status());
+    const bool is_token = std::any_of(tokens->begin(), tokens->end(), [&](const Session& t) { return t.id == *id; });
+    if (!is_token) return Problem(404, "Not found", "no API token " + req.params.at("id"));
     LIMS_RETURN_IF_ERROR_RESPONSE(users.RevokeSession(*id, ctx.clock.Now()));
     ctx.authenticator.ForgetAll();
     return Response{204, "application/json", "", {}};

@@ -3,10 +3,43 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <cstdint>
 #include <sstream>
 
 namespace lims::http {
 namespace {
+
+// JSON is UTF-8 (RFC 8259), but a detail may quote client bytes that are not: a percent-decoded
+// path segment ("no route for /a/%B8") or a parser's message about a stray byte. Each byte that
+// does not start a valid UTF-8 sequence becomes U+FFFD, so every problem body is valid JSON.
+std::string ValidUtf8(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    uint32_t cp = len == 2 ? c & 0x1Fu : len == 3 ? c & 0x0Fu : c & 0x07u;
+    for (size_t k = 1; ok && k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      ok = (cc >> 6) == 0x2;
+      cp = (cp << 6) | (cc & 0x3Fu);
+    }
+    if (ok && len > 1) {
+      const uint32_t min = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
+      ok = cp >= min && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
+    }
+    if (ok) {
+      out.append(s, i, len);
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
 
 const char* TypeSlug(int status) {
   switch (status) {
@@ -72,15 +105,15 @@ Response Problem(int status, const std::string& title, const std::string& detail
                  const std::vector<FieldError>& errors) {
   Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
   body.set("type", std::string("https://pramaan.dev/problems/") + TypeSlug(status));
-  body.set("title", title);
+  body.set("title", ValidUtf8(title));
   body.set("status", status);
-  body.set("detail", detail);
+  body.set("detail", ValidUtf8(detail));
   if (!errors.empty()) {
     Poco::JSON::Array list;
     for (const FieldError& e : errors) {
       Poco::JSON::Object item(Poco::JSON_PRESERVE_KEY_ORDER);
-      item.set("field", e.field);
-      item.set("reason", e.reason);
+      item.set("field", ValidUtf8(e.field));
+      item.set("reason", ValidUtf8(e.reason));
       list.add(item);
     }
     body.set("errors", list);

@@ -68,6 +68,7 @@ Result<DbConfig> ParseDbUrl(std::string_view url) {
     LIMS_RETURN_IF_ERROR(ParsePort(hostport.substr(colon + 1), &config.port));
     hostport = hostport.substr(0, colon);
   }
+  if (hostport.empty()) return Status::InvalidArgument("database URL lacks a host or a database");
   config.host = std::string(hostport);
   return config;
 }

@@ -369,4 +369,24 @@ Status MysqlUserStore::ClearFailures(const std::string& subject) {
   }
 }
 
+Result<auth::ESignature> MysqlUserStore::RecordSignature(const auth::ESignature& signature) {
+  try {
+    Statement ps = Prepare(c_,
+                           "INSERT INTO e_signatures (user_id, signer, meaning, record, reason, signed_at)"
+                           " VALUES (?, ?, ?, ?, ?, ?)");
+    ps->setInt64(1, signature.user_id);
+    ps->setString(2, signature.signer);
+    ps->setString(3, std::string(auth::SignatureMeaningName(signature.meaning)));
+    ps->setString(4, signature.record);
+    ps->setString(5, signature.reason);
+    ps->setString(6, ToSqlDatetime(signature.at));
+    ps->executeUpdate();
+    auth::ESignature stored = signature;
+    stored.id = LastInsertId(c_);
+    return stored;
+  } catch (const sql::SQLException& e) {
+    return FromSqlException(e, "recording an electronic signature");
+  }
+}
+
 }  // namespace lims::store

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "lims/auth/e_signature.h"
 #include "lims/core/user.h"
 
 namespace sql {
@@ -50,6 +51,9 @@ class MysqlUserStore final : public UserStore {
   // 0 and nullopt for a subject without failures since its last success.
   Result<std::optional<Timestamp>> LastFailure(const std::string& subject, int* failures) override;
   Status ClearFailures(const std::string& subject) override;
+
+  // Appends an electronic signature (e_signatures); returns it with its id.
+  Result<auth::ESignature> RecordSignature(const auth::ESignature& signature);
 
  private:
   sql::Connection& c_;

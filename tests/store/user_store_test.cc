@@ -121,6 +121,28 @@ class UserStoreTest : public ::testing::Test {
   std::unique_ptr<MysqlUserStore> store_;
 };
 
+TEST_F(UserStoreTest, ElectronicSignaturesAreAppended) {
+  const int64_t id = CreateUser("meera", {Role::kSignatory});
+  auth::ESignature sig{0,
+                       id,
+                       "Meera Sharma",
+                       auth::SignatureMeaning::kRevoke,
+                       "certificate AGR-C-2026-000001",
+                       "wrong lot number",
+                       Timestamp(std::chrono::seconds(1795000000))};
+  Result<auth::ESignature> first = store_->RecordSignature(sig);
+  ASSERT_OK(first);
+  EXPECT_GT(first->id, 0);
+  Result<auth::ESignature> second = store_->RecordSignature(sig);
+  ASSERT_OK(second);
+  EXPECT_NE(first->id, second->id);
+  EXPECT_EQ(db_.QueryValue("SELECT COUNT(*) FROM e_signatures WHERE meaning = 'revoke' AND record = "
+                           "'certificate AGR-C-2026-000001'"),
+            "2");
+  EXPECT_EQ(db_.QueryValue("SELECT signed_at FROM e_signatures LIMIT 1"),
+            "2026-11-18 11:06:40");  // 1795000000 s after the epoch, UTC
+}
+
 TEST_F(UserStoreTest, CreatedUserIsFoundByNameAndById) {
   Result<User> created = store_->CreateUser(Staff("asha.verma", {Role::kTechnician}));
   ASSERT_OK(created);
