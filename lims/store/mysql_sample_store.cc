@@ -10,36 +10,16 @@
 #include <memory>
 
 #include "lims/store/sql_error.h"
+#include "lims/store/sql_util.h"
 #include "lims/store/transaction.h"
 
 namespace lims::store {
 namespace {
 
-using Statement = std::unique_ptr<sql::PreparedStatement>;
-using Rows = std::unique_ptr<sql::ResultSet>;
 
-Statement Prepare(sql::Connection& c, const char* text) {
-  return Statement(c.prepareStatement(text));
-}
 
-std::string ToSqlDatetime(Timestamp t) {
-  std::string s = FormatRfc3339(t);  // 2026-11-23T10:15:00Z → 2026-11-23 10:15:00
-  s[10] = ' ';
-  s.pop_back();
-  return s;
-}
 
-Timestamp FromSqlDatetime(const std::string& s) {
-  Result<Timestamp> t = ParseRfc3339(s.substr(0, 10) + "T" + s.substr(11, 8) + "Z");
-  return t.ok() ? *t : Timestamp();
-}
 
-int64_t LastInsertId(sql::Connection& c) {
-  Statement ps = Prepare(c, "SELECT LAST_INSERT_ID()");
-  Rows rs(ps->executeQuery());
-  rs->next();
-  return rs->getInt64(1);
-}
 
 std::string JoinSizes(const std::vector<std::string>& sizes) {
   std::string out;

@@ -8,13 +8,12 @@
 #include <memory>
 
 #include "lims/store/sql_error.h"
+#include "lims/store/sql_util.h"
 #include "lims/store/transaction.h"
 
 namespace lims::store {
 namespace {
 
-using Statement = std::unique_ptr<sql::PreparedStatement>;
-using Rows = std::unique_ptr<sql::ResultSet>;
 
 constexpr int kDuplicateKey = 1062;
 constexpr int kNoReferencedRow = 1452;  // a foreign key names a missing row
@@ -30,35 +29,10 @@ constexpr char kSessionColumns[] =
     "s.kind AS s_kind, s.name AS s_name, s.scope AS s_scope, s.created_at AS s_created_at, "
     "s.expires_at AS s_expires_at, s.revoked_at AS s_revoked_at";
 
-Statement Prepare(sql::Connection& c, const std::string& text) {
-  return Statement(c.prepareStatement(text));
-}
 
-// DATETIME columns hold UTC as "YYYY-MM-DD HH:MM:SS"; RFC 3339 differs in the 'T' and the 'Z'.
-std::string ToSqlDatetime(Timestamp t) {
-  std::string text = FormatRfc3339(t);
-  text[10] = ' ';
-  text.pop_back();
-  return text;
-}
 
-Timestamp FromSqlDatetime(const std::string& text) {
-  if (text.size() < 19) return Timestamp();
-  Result<Timestamp> t = ParseRfc3339(text.substr(0, 10) + "T" + text.substr(11, 8) + "Z");
-  return t.ok() ? *t : Timestamp();
-}
 
-std::optional<Timestamp> OptionalDatetime(sql::ResultSet& rs, const char* column) {
-  if (rs.isNull(column)) return std::nullopt;
-  return FromSqlDatetime(rs.getString(column));
-}
 
-int64_t LastInsertId(sql::Connection& c) {
-  Statement ps = Prepare(c, "SELECT LAST_INSERT_ID()");
-  Rows rs(ps->executeQuery());
-  rs->next();
-  return rs->getInt64(1);
-}
 
 std::string JoinRoles(const std::vector<Role>& roles) {
   std::string out;

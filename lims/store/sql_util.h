@@ -1,0 +1,37 @@
+// Small helpers shared by the MySQL stores: prepared statements, UTC DATETIME conversion and the
+// id of the row just inserted. Internal to lims/store.
+#ifndef LIMS_STORE_SQL_UTIL_H_
+#define LIMS_STORE_SQL_UTIL_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "lims/core/clock.h"
+
+namespace sql {
+class Connection;
+class PreparedStatement;
+class ResultSet;
+}  // namespace sql
+
+namespace lims::store {
+
+using Statement = std::unique_ptr<sql::PreparedStatement>;
+using Rows = std::unique_ptr<sql::ResultSet>;
+
+// Every statement of the stores is prepared: values are bound, never spliced into SQL text.
+Statement Prepare(sql::Connection& c, const std::string& text);
+
+// DATETIME columns hold UTC as "YYYY-MM-DD HH:MM:SS"; RFC 3339 differs in the 'T' and the 'Z'.
+std::string ToSqlDatetime(Timestamp t);
+Timestamp FromSqlDatetime(const std::string& text);
+std::optional<Timestamp> OptionalDatetime(sql::ResultSet& rs, const char* column);
+
+// LAST_INSERT_ID() of this connection (Connector/C++ 1.1 has no getGeneratedKeys()).
+int64_t LastInsertId(sql::Connection& c);
+
+}  // namespace lims::store
+
+#endif  // LIMS_STORE_SQL_UTIL_H_
