@@ -45,6 +45,10 @@ const char* TypeSlug(int status) {
   switch (status) {
     case 400:
       return "malformed-request";
+    case 401:
+      return "unauthenticated";
+    case 403:
+      return "forbidden";
     case 404:
       return "not-found";
     case 405:
@@ -55,6 +59,8 @@ const char* TypeSlug(int status) {
       return "payload-too-large";
     case 422:
       return "rule-violation";
+    case 429:
+      return "rate-limited";
     case 503:
       return "unavailable";
     default:

@@ -45,5 +45,22 @@ TEST(Problem, UnavailableAsksToRetry) {
   EXPECT_EQ(r.headers[0].first, "Retry-After");
 }
 
+TEST(Problem, TypeNamesTheKindOfError) {
+  EXPECT_NE(Problem(401, "t", "d").body.find("/problems/unauthenticated"), std::string::npos);
+  EXPECT_NE(Problem(403, "t", "d").body.find("/problems/forbidden"), std::string::npos);
+  EXPECT_NE(Problem(429, "t", "d").body.find("/problems/rate-limited"), std::string::npos);
+  EXPECT_NE(Problem(500, "t", "d").body.find("/problems/internal-error"), std::string::npos);
+}
+
+TEST(Problem, BytesThatAreNotUtf8BecomeReplacementCharacters) {
+  // A decoded URI can carry any byte; the problem body must stay valid JSON text.
+  Response r = Problem(404, "Not found", std::string("no route for /a\xB8") + "b");
+  EXPECT_EQ(r.body.find('\xB8'), std::string::npos);
+  EXPECT_NE(r.body.find("/a\xEF\xBF\xBD"
+                        "b"),
+            std::string::npos)
+      << r.body;
+}
+
 }  // namespace
 }  // namespace lims::http

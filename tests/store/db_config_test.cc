@@ -82,3 +82,14 @@ TEST(DbConfig, DescribeOmitsThePassword) {
 
 }  // namespace
 }  // namespace lims::store
+
+namespace lims::store {
+namespace {
+
+// Found by fuzz_sql_script: "@:3306" passed the host check before the port was removed.
+TEST(ParseDbUrlRegression, EmptyHostBeforeAPortIsRefused) {
+  EXPECT_FALSE(ParseDbUrl("mysql://lims@:3306/pramaan").ok());
+}
+
+}  // namespace
+}  // namespace lims::store
