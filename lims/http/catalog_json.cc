@@ -91,18 +91,7 @@ JsonObject LimitJson(const Limit& limit) {
 
 JsonObject PlannedTestJson(const PlannedTest& t) {
   JsonObject o = NewObject();
-  o.set("requirement", t.requirement);
-  o.set("standard", t.standard);
-  o.set("clause", t.clause);
-  o.set("property", t.property);
-  o.set("label", t.label);
-  o.set("part", t.part);
-  o.set("material", t.material);
-  o.set("method", t.method);
-  o.set("specimens", t.specimens);
-  o.set("combine", std::string(CombineName(t.combine)));
-  o.set("limit", LimitJson(t.limit));
-  o.set("sources", StringsJson(t.sources));
+  SetTestSpec(o, t);
   return o;
 }
 

@@ -16,6 +16,23 @@ TestPlanRequest ReadTestPlanRequest(BodyReader& in);
 DecisionRule ReadDecisionRule(BodyReader& in, const std::string& field);
 
 JsonObject LimitJson(const Limit& limit);
+
+// The specification a planned test and a registered test share, in one field order.
+template <typename Test>
+void SetTestSpec(JsonObject& o, const Test& t) {
+  o.set("requirement", t.requirement);
+  o.set("standard", t.standard);
+  o.set("clause", t.clause);
+  o.set("property", t.property);
+  o.set("label", t.label);
+  o.set("part", t.part);
+  o.set("material", t.material);
+  o.set("method", t.method);
+  o.set("specimens", t.specimens);
+  o.set("combine", std::string(CombineName(t.combine)));
+  o.set("limit", LimitJson(t.limit));
+  o.set("sources", StringsJson(t.sources));
+}
 JsonObject PlannedTestJson(const PlannedTest& t);
 JsonObject StandardJson(const StandardEdition& s);
 JsonObject RequirementJson(const CatalogRequirement& r);

@@ -50,18 +50,7 @@ JsonObject ResultJson(const ResultRecord& r) {
 JsonObject TestJson(const TestRecord& t) {
   JsonObject o = NewObject();
   o.set("id", std::to_string(t.id));
-  o.set("requirement", t.requirement);
-  o.set("standard", t.standard);
-  o.set("clause", t.clause);
-  o.set("property", t.property);
-  o.set("method", t.method);
-  o.set("label", t.label);
-  o.set("part", t.part);
-  o.set("material", t.material);
-  o.set("limit", LimitJson(t.limit));
-  o.set("specimens", t.specimens);
-  o.set("combine", std::string(CombineName(t.combine)));
-  o.set("sources", StringsJson(t.sources));
+  SetTestSpec(o, t);
   o.set("status", std::string(TestStatusName(t.status)));
   if (t.result) {
     o.set("result", ResultJson(*t.result));
