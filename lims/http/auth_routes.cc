@@ -175,6 +175,9 @@ Response ChangePassword(AppContext& ctx, const Request& req) {
     Result<std::string> hash = auth::HashPassword(next, ctx.argon2);
     if (!hash.ok()) return ProblemFromStatus(hash.status());
     LIMS_RETURN_IF_ERROR_RESPONSE(users.SetPasswordHash(user->id, *hash));
+    // Every other session and token of the user ends with the old password.
+    LIMS_RETURN_IF_ERROR_RESPONSE(users.RevokeOtherSessions(user->id, req.principal->session_id, ctx.clock.Now()));
+    ctx.authenticator.ForgetAll();
     return Response{204, "application/json", "", {}};
   });
 }

@@ -14,7 +14,6 @@
 namespace lims::store {
 namespace {
 
-
 constexpr int kDuplicateKey = 1062;
 constexpr int kNoReferencedRow = 1452;  // a foreign key names a missing row
 
@@ -28,11 +27,6 @@ constexpr char kSessionColumns[] =
     "s.id AS s_id, s.user_id AS s_user_id, s.token_hash AS s_token_hash, s.csrf_token AS s_csrf_token, "
     "s.kind AS s_kind, s.name AS s_name, s.scope AS s_scope, s.created_at AS s_created_at, "
     "s.expires_at AS s_expires_at, s.revoked_at AS s_revoked_at";
-
-
-
-
-
 
 std::string JoinRoles(const std::vector<Role>& roles) {
   std::string out;
@@ -340,6 +334,22 @@ Status MysqlUserStore::ClearFailures(const std::string& subject) {
     return Status::Ok();
   } catch (const sql::SQLException& e) {
     return FromSqlException(e, "clearing failed logins");
+  }
+}
+
+Status MysqlUserStore::RevokeOtherSessions(int64_t user_id, int64_t keep, Timestamp at) {
+  try {
+    Statement ps = Prepare(c_,
+                           "UPDATE sessions SET revoked_at = ? "
+                           "WHERE user_id = ? AND id <> ? AND revoked_at IS NULL AND expires_at > ?");
+    ps->setString(1, ToSqlDatetime(at));
+    ps->setInt64(2, user_id);
+    ps->setInt64(3, keep);
+    ps->setString(4, ToSqlDatetime(at));
+    ps->executeUpdate();
+    return Status::Ok();
+  } catch (const sql::SQLException& e) {
+    return FromSqlException(e, "revoking sessions");
   }
 }
 

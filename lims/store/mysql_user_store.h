@@ -52,6 +52,10 @@ class MysqlUserStore final : public UserStore {
   Result<std::optional<Timestamp>> LastFailure(const std::string& subject, int* failures) override;
   Status ClearFailures(const std::string& subject) override;
 
+  // After a password change: ends every live session and API token of the user but `keep` (the
+  // session that changed it), so a stolen session does not outlive the password it came from.
+  Status RevokeOtherSessions(int64_t user_id, int64_t keep, Timestamp at);
+
   // Appends an electronic signature (e_signatures); returns it with its id.
   Result<auth::ESignature> RecordSignature(const auth::ESignature& signature);
 

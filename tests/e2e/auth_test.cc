@@ -291,6 +291,18 @@ TEST_F(AuthTest, PasswordChangeChecksTheCurrentAndTheNewPassword) {
   EXPECT_EQ(LoginReply("auth-passwd", next).status, 200);
 }
 
+TEST_F(AuthTest, PasswordChangeEndsTheUsersOtherSessions) {
+  CreateUser("auth-passwd2", R"(["signatory"])");
+  const std::string changer = limsd().Login("auth-passwd2", kPassword);
+  const std::string other = limsd().Login("auth-passwd2", kPassword);
+  const HttpReply changed = limsd().CallAs(
+      changer, "POST", "/api/v1/auth/password",
+      R"({"current_password":")" + std::string(kPassword) + R"(","new_password":"another fresh pass phrase 3390"})");
+  ASSERT_EQ(changed.status, 204) << changed.body;
+  EXPECT_EQ(Me(other), 401) << "a session opened with the old password ends with it";
+  EXPECT_EQ(Me(changer), 200) << "the session that changed the password goes on";
+}
+
 TEST_F(AuthTest, NewUsersFollowTheRoleAndPasswordRules) {
   const HttpReply no_org = CreateUserReply("auth-exp-noorg", R"(["exporter"])");
   EXPECT_EQ(no_org.status, 422) << no_org.body;
