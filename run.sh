@@ -8,6 +8,7 @@ scripts/deps.sh
 scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIMS_BUILD_TESTS=OFF
 scripts/db.sh start
 build/lims/server/limsd --load-demo   # migrates first; demo data is loaded once
+scripts/db.sh grants                  # the audit trail becomes INSERT/SELECT only for limsd
 # The demo lab's administrator: its password is generated once, printed, and kept in var/ (0600).
 if [[ ! -s var/demo-admin.password ]]; then
   password=$(build/lims/server/limsd --create-admin demo-admin </dev/null | sed -n 's/^password for demo-admin: //p')

@@ -4,48 +4,21 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
-#include <filesystem>
-#include <memory>
 #include <string>
 #include <string_view>
-#include <system_error>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
-namespace lims::reports {
-namespace {
-
-// The first error libharu reported for a document. libharu's error handler runs inside C frames,
-// where an exception cannot unwind, so the handler only fills this in and every rendering step
-// checks it afterwards.
-struct HaruError {
-  HPDF_STATUS code = HPDF_OK;
-  HPDF_STATUS detail = 0;
-};
-
-}  // namespace
-}  // namespace lims::reports
-
-// C linkage because libharu calls it through a C function pointer. Later errors are usually
-// consequences of the first, so only the first is kept.
-extern "C" {
-static void RecordHaruError(HPDF_STATUS code, HPDF_STATUS detail, void* user_data) {
-  auto* error = static_cast<lims::reports::HaruError*>(user_data);
-  if (error->code != HPDF_OK) return;
-  error->code = code;
-  error->detail = detail;
-}
-}
+#include "reports/pdf_fonts.h"
 
 namespace lims::reports {
 namespace {
 
-struct DocDeleter {
-  void operator()(HPDF_Doc doc) const { HPDF_Free(doc); }
-};
-using DocPtr = std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, DocDeleter>;
+using pdf::CheckHaru;
+using pdf::DocPtr;
+using pdf::Face;
+using pdf::HaruError;
+using pdf::PopCodePoint;
 
 constexpr const char* kTitle = "Preliminary test report — not a certificate";
 constexpr const char* kDisclaimer = "The results relate only to the items tested.";
@@ -103,18 +76,6 @@ constexpr Rgb kGridColor = {0.8f, 0.8f, 0.8f};
 constexpr Rgb kHeaderFill = {0.9f, 0.9f, 0.9f};
 constexpr Rgb kPassColor = {0.0f, 0.45f, 0.15f};
 constexpr Rgb kFailColor = {0.75f, 0.1f, 0.1f};
-
-Status HaruFailure(std::string_view step, HPDF_STATUS code, HPDF_STATUS detail) {
-  char numbers[64];
-  std::snprintf(numbers, sizeof(numbers), ": error 0x%04lX, detail %lu", static_cast<unsigned long>(code),
-                static_cast<unsigned long>(detail));
-  return Status::Internal("libharu failed while " + std::string(step) + numbers);
-}
-
-Status CheckHaru(const HaruError& error, std::string_view step) {
-  if (error.code == HPDF_OK) return Status::Ok();
-  return HaruFailure(step, error.code, error.detail);
-}
 
 // ---- RFC 3339 timestamps (for the PDF CreationDate) ----
 
@@ -208,21 +169,8 @@ Status Validate(const SampleReportData& data) {
 
 // ---- Text measuring and wrapping ----
 
-// A font at a size: what text is measured and drawn with.
-struct Face {
-  HPDF_Font font;
-  float size;
-
-  float Leading() const { return size * 1.25f; }
-  // HPDF_Font_TextWidth understands the UTF-8 encoder; HPDF_Font_MeasureText does not (it can
-  // return a byte count that splits a multi-byte character), so wrapping is done here.
-  float Width(std::string_view text) const {
-    if (text.empty()) return 0.0f;
-    const HPDF_TextWidth width =
-        HPDF_Font_TextWidth(font, reinterpret_cast<const HPDF_BYTE*>(text.data()), static_cast<HPDF_UINT>(text.size()));
-    return static_cast<float>(width.width) * size / 1000.0f;
-  }
-};
+// Wrapping is done here rather than with HPDF_Font_MeasureText, which can return a byte count that
+// splits a multi-byte character; Face::Width (pdf_fonts.h) measures whole UTF-8 strings.
 
 // Byte length of the UTF-8 sequence that starts with `lead`. A stray byte counts as one so that
 // malformed input still makes progress.
@@ -231,11 +179,6 @@ size_t SequenceLength(unsigned char lead) {
   if ((lead & 0xF0) == 0xE0) return 3;
   if ((lead & 0xF8) == 0xF0) return 4;
   return 1;
-}
-
-void PopCodePoint(std::string* s) {
-  while (!s->empty() && (static_cast<unsigned char>(s->back()) & 0xC0) == 0x80) s->pop_back();
-  if (!s->empty()) s->pop_back();
 }
 
 std::vector<std::string_view> SplitWords(std::string_view text) {
@@ -371,7 +314,6 @@ class ReportWriter {
 
  private:
   Status Check(std::string_view step) const { return CheckHaru(*error_, step); }
-  Status LoadFont(const std::string& path, HPDF_Font* font);
   Status SetInfo();
   Status NewPage();
   Status ContinuePage();
@@ -411,31 +353,11 @@ class ReportWriter {
 };
 
 Status ReportWriter::Setup(const FontSet& fonts) {
-  // Compression applies only to streams created afterwards, so it must precede the fonts:
-  // uncompressed, libharu's CID-to-glyph map alone is 128 KB per font.
-  HPDF_SetCompressionMode(doc_, HPDF_COMP_ALL);
-  LIMS_RETURN_IF_ERROR(Check("enabling compression"));
-  HPDF_UseUTFEncodings(doc_);
-  LIMS_RETURN_IF_ERROR(Check("enabling UTF encodings"));
-  HPDF_SetCurrentEncoder(doc_, "UTF-8");
-  LIMS_RETURN_IF_ERROR(Check("selecting the UTF-8 encoder"));
-  LIMS_RETURN_IF_ERROR(LoadFont(fonts.regular, &regular_));
-  LIMS_RETURN_IF_ERROR(LoadFont(fonts.bold, &bold_));
+  Result<pdf::Fonts> loaded = pdf::LoadFonts(doc_, *error_, fonts);
+  if (!loaded.ok()) return loaded.status();
+  regular_ = loaded->regular;
+  bold_ = loaded->bold;
   return SetInfo();
-}
-
-Status ReportWriter::LoadFont(const std::string& path, HPDF_Font* font) {
-  // libharu would only say "file open error"; the caller needs to know which file.
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return Status::Internal("font file not found: " + path);
-  }
-  // Embedded, so that the report prints the same where DejaVu is not installed.
-  const char* name = HPDF_LoadTTFontFromFile(doc_, path.c_str(), HPDF_TRUE);
-  LIMS_RETURN_IF_ERROR(Check("loading font " + path));
-  if (name == nullptr) return Status::Internal("libharu returned no font name for " + path);
-  *font = HPDF_GetFont(doc_, name, "UTF-8");
-  return Check("selecting font " + path);
 }
 
 // No /ID and no clock: the only date is the record's own, so that output is reproducible.
@@ -646,23 +568,6 @@ void ReportWriter::Rule(float y, const Rgb& color, float width) {
   HPDF_Page_Stroke(page_);
 }
 
-Result<std::string> SaveToString(HPDF_Doc doc, const HaruError& error) {
-  HPDF_SaveToStream(doc);
-  LIMS_RETURN_IF_ERROR(CheckHaru(error, "saving the document"));
-  const HPDF_UINT32 size = HPDF_GetStreamSize(doc);
-  HPDF_ResetStream(doc);
-  std::string bytes(size, '\0');
-  HPDF_UINT32 read = size;
-  const HPDF_STATUS status = HPDF_ReadFromStream(doc, reinterpret_cast<HPDF_BYTE*>(bytes.data()), &read);
-  LIMS_RETURN_IF_ERROR(CheckHaru(error, "reading the saved document"));
-  // Reaching the end of the stream is reported as HPDF_STREAM_EOF, which here means success.
-  if (status != HPDF_OK && status != HPDF_STREAM_EOF) {
-    return HaruFailure("reading the saved document", status, 0);
-  }
-  if (read != size) return Status::Internal("libharu returned a truncated document");
-  return bytes;
-}
-
 }  // namespace
 
 FontSet FontSet::Default() {
@@ -674,13 +579,13 @@ lims::Result<std::string> RenderSampleReport(const SampleReportData& data, const
   LIMS_RETURN_IF_ERROR(Validate(data));
   // Declared before the document so that it outlives it: the handler holds its address.
   HaruError error;
-  DocPtr doc(HPDF_New(&RecordHaruError, &error));
+  DocPtr doc = pdf::NewDocument(&error);
   if (doc == nullptr) return Status::Internal("libharu could not create a document");
   ReportWriter writer(doc.get(), &error, data);
   LIMS_RETURN_IF_ERROR(writer.Setup(fonts));
   LIMS_RETURN_IF_ERROR(writer.WriteBody());
   LIMS_RETURN_IF_ERROR(writer.WriteFooters());
-  return SaveToString(doc.get(), error);
+  return pdf::SaveToString(doc.get(), error);
 }
 
 }  // namespace lims::reports

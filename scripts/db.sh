@@ -5,6 +5,9 @@
 #   scripts/db.sh stop     stop the server cleanly (SIGTERM, wait for shutdown)
 #   scripts/db.sh status   exit 0 when the server answers
 #   scripts/db.sh env      print LIMS_* variables that point limsd at this server
+#   scripts/db.sh grants   after migrating: replace the account's database-wide UPDATE by the
+#                          table-level grants of schema/grants/serving_account.sql (the audit trail becomes
+#                          INSERT/SELECT only for limsd)
 #
 # Environment: LIMS_DB_DIR (state directory, default <repo>/var/db), LIMS_DB_PORT (loopback TCP port,
 # default 3307; "none" for a socket-only server), LIMS_DB_NAME (default pramaan).
@@ -121,10 +124,26 @@ print_env() {
   echo "LIMS_DB_PASSWORD_FILE=$DIR/app.password"
 }
 
+# Table-level grants need the tables, so this runs after the migrations; it is idempotent.
+grants() {
+  local host who sql
+  for host in localhost 127.0.0.1; do
+    who="'$APP_USER'@'$host'"
+    sql=$(sed -e "s/@DB@/$NAME/g" -e "s/@USER@/$who/g" "$ROOT/schema/grants/serving_account.sql")
+    # REVOKE of a grant the account does not hold is an error: only revoke what is there.
+    if ! root_client -N -e "SHOW GRANTS FOR $who" | grep -q "UPDATE.* ON \`$NAME\`\.\* TO"; then
+      sql=$(grep -v '^REVOKE' <<<"$sql")
+    fi
+    root_client "$NAME" <<<"$sql"
+  done
+  log "table-level UPDATE grants applied for $APP_USER (schema/grants/serving_account.sql)"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) ping ;;
   env) print_env ;;
-  *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+  grants) grants ;;
+  *) echo "usage: $0 start|stop|status|env|grants" >&2; exit 2 ;;
 esac

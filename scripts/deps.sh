@@ -13,6 +13,8 @@ PACKAGES=(
   mariadb-server mariadb-client
   # tests: external checks of PDFs and HTTP
   poppler-utils qpdf curl openssl
+  # sample labels: barcodes encoded with libzint, and read back by the tests with zbarimg
+  libzint-dev zbar-tools
 )
 
 missing=()

@@ -18,6 +18,8 @@ using Timestamp = std::chrono::sys_seconds;
 std::string FormatRfc3339(Timestamp t);
 // Accepts "YYYY-MM-DDTHH:MM:SSZ" (UTC only: the API's convention).
 Result<Timestamp> ParseRfc3339(std::string_view text);
+// "YYYY-MM-DD" naming a real day of the Gregorian calendar (due dates, retention dates).
+bool IsCalendarDate(std::string_view text);
 int YearOf(Timestamp t);
 
 class Clock {

@@ -1,5 +1,9 @@
 #include "lims/core/in_memory_sample_store.h"
 
+#include <algorithm>
+
+#include "lims/core/workflow.h"
+
 namespace lims {
 
 void InMemorySampleStore::AddRequirement(std::string code, std::string standard, std::string clause,
@@ -30,6 +34,7 @@ Result<SampleRecord> InMemorySampleStore::CreateSample(std::string_view lab_code
   record.number = FormatSampleNumber(lab_code, year, sequence);
   record.exporter_name = organizations_.at(sample.exporter_id).name;
   record.tests = MakeTests(sample, record.number);
+  number_of_sample_.emplace(record.id, record.number);
   samples_.emplace(record.number, record);
   return record;
 }
@@ -63,22 +68,128 @@ Result<TestRecord> InMemorySampleStore::FindTest(int64_t test_id) {
 
 Result<ResultRecord> InMemorySampleStore::AddResult(const TestRecord& test, const ResultRecord& result) {
   std::lock_guard<std::mutex> lock(mu_);
-  TestRecord* stored = MutableTest(test.id);
-  if (stored == nullptr) return Status::NotFound("no test " + std::to_string(test.id));
-  // The caller's copy of the test may be stale; the stored status decides who won a race.
-  if (stored->status != TestStatus::kPending) {
-    return Status::Conflict("test " + std::to_string(test.id) + " is " + std::string(TestStatusName(stored->status)) +
-                            ", no longer pending");
-  }
+  Result<TestRecord*> stored = WritableTest(test, TestStatus::kEntered);
+  if (!stored.ok()) return stored.status();
+  TestRecord& t = **stored;
   ResultRecord record = result;
   record.id = next_result_id_++;
-  record.test_id = stored->id;
-  stored->result = record;
-  stored->status = TestStatus::kEntered;
-  SampleRecord& sample = samples_.at(stored->sample_number);
-  // Only a freshly received sample moves; a sample further along is never walked back.
-  if (sample.status == SampleStatus::kReceived) sample.status = SampleStatus::kInTesting;
+  record.test_id = t.id;
+  // A corrected entry after a rejection keeps the rejected result as history.
+  if (t.result) t.earlier_results.push_back(*t.result);
+  t.result = record;
+  t.status = TestStatus::kEntered;
+  ++t.version;
   return record;
+}
+
+Result<ReviewRecord> InMemorySampleStore::AddReview(const TestRecord& test, const ReviewRecord& review) {
+  if (review.decision != "approve" && review.decision != "reject") {
+    return Status::InvalidArgument("unknown review decision", {{"decision", "must be approve or reject"}});
+  }
+  const TestStatus to = review.decision == "approve" ? TestStatus::kApproved : TestStatus::kRejected;
+  std::lock_guard<std::mutex> lock(mu_);
+  Result<TestRecord*> stored = WritableTest(test, to);
+  if (!stored.ok()) return stored.status();
+  TestRecord& t = **stored;
+  ReviewRecord record = review;
+  record.id = next_review_id_++;
+  record.test_id = t.id;
+  t.reviews.push_back(record);
+  t.status = to;
+  ++t.version;
+  return record;
+}
+
+Result<TestRecord> InMemorySampleStore::Retest(const TestRecord& test, const std::string& reason, int64_t /*by*/,
+                                               Timestamp /*at*/) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Result<TestRecord*> stored = WritableTest(test, TestStatus::kInvalidated);
+  if (!stored.ok()) return stored.status();
+  TestRecord& old = **stored;
+  // The repeat measures the same specification again; everything about the first attempt's work
+  // (result, reviews, assignment) stays with the invalidated test.
+  TestRecord repeat = old;
+  repeat.id = next_test_id_++;
+  repeat.status = TestStatus::kPending;
+  repeat.result.reset();
+  repeat.version = 1;
+  repeat.assignee_id.reset();
+  repeat.assignee.clear();
+  repeat.attempt = old.attempt + 1;
+  repeat.replaces_test_id = old.id;
+  repeat.replaced_by_test_id.reset();
+  repeat.invalidation_reason.clear();
+  repeat.reviews.clear();
+  repeat.earlier_results.clear();
+  old.status = TestStatus::kInvalidated;
+  old.replaced_by_test_id = repeat.id;
+  old.invalidation_reason = reason;
+  ++old.version;
+  sample_of_test_.emplace(repeat.id, repeat.sample_number);
+  // Appending may reallocate the vector `old` lives in: it is not used below.
+  samples_.at(repeat.sample_number).tests.push_back(repeat);
+  return repeat;
+}
+
+Result<TestRecord> InMemorySampleStore::AssignTest(const TestRecord& test, std::optional<int64_t> assignee) {
+  std::lock_guard<std::mutex> lock(mu_);
+  TestRecord* t = MutableTest(test.id);
+  if (t == nullptr) return Status::NotFound("no test " + std::to_string(test.id));
+  if (t->version != test.version) return Status::Conflict("test " + std::to_string(test.id) + " changed meanwhile");
+  t->assignee_id = assignee;
+  t->assignee.clear();  // the MySQL store joins the user's name; there are no users here
+  ++t->version;
+  return *t;
+}
+
+Result<CustodyEvent> InMemorySampleStore::AddCustody(const SampleRecord& sample, const CustodyEvent& event,
+                                                     const std::string& portion_description) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = samples_.find(sample.number);
+  if (it == samples_.end()) return Status::NotFound("no sample " + sample.number);
+  SampleRecord& stored = it->second;
+  if (stored.version != sample.version) return Status::Conflict("sample " + sample.number + " changed meanwhile");
+  LIMS_RETURN_IF_ERROR(CheckCustodyReferences(stored, event));
+  CustodyEvent record = event;
+  if (event.event == "split") {
+    PortionRecord portion;
+    portion.id = next_portion_id_++;
+    portion.ordinal = static_cast<int>(stored.portions.size()) + 1;
+    portion.code = stored.number + "-P" + std::to_string(portion.ordinal);
+    portion.description = portion_description;
+    portion.created_at = event.at;
+    stored.portions.push_back(portion);
+    record.portion = portion.code;
+  }
+  stored.custody.push_back(record);
+  return record;
+}
+
+Status InMemorySampleStore::UpdateSample(int64_t sample_id, SampleStatus status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = number_of_sample_.find(sample_id);
+  if (it == number_of_sample_.end()) return Status::NotFound("no sample with id " + std::to_string(sample_id));
+  SampleRecord& sample = samples_.at(it->second);
+  sample.status = status;
+  ++sample.version;
+  return Status::Ok();
+}
+
+Result<std::vector<WorkItem>> InMemorySampleStore::Worklist(const WorklistQuery& query) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<WorkItem> items;
+  if (query.limit <= 0) return items;
+  // sample_of_test_ is ordered by test id: the keyset order of the worklist.
+  for (auto it = sample_of_test_.upper_bound(query.after);
+       it != sample_of_test_.end() && items.size() < static_cast<size_t>(query.limit); ++it) {
+    const SampleRecord& sample = samples_.at(it->second);
+    const TestRecord* test = MutableTest(it->first);
+    if (test == nullptr || !Matches(sample, *test, query)) continue;
+    WorkItem item{*test, sample.number, sample.exporter_name, sample.due_date, sample.received_at};
+    item.test.earlier_results.clear();
+    items.push_back(std::move(item));
+  }
+  return items;
 }
 
 Result<std::vector<Organization>> InMemorySampleStore::ListOrganizations() {
@@ -87,6 +198,24 @@ Result<std::vector<Organization>> InMemorySampleStore::ListOrganizations() {
   out.reserve(organizations_.size());
   for (const auto& [id, org] : organizations_) out.push_back(org);
   return out;
+}
+
+Result<Organization> InMemorySampleStore::FindOrganization(int64_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = organizations_.find(id);
+  if (it == organizations_.end()) return Status::NotFound("no organization " + std::to_string(id));
+  return it->second;
+}
+
+Result<Organization> InMemorySampleStore::CreateOrganization(const Organization& org, int64_t /*created_by*/) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [id, existing] : organizations_) {
+    if (existing.iec == org.iec) return Status::Conflict("an organization with IEC " + org.iec + " exists");
+  }
+  Organization record = org;
+  record.id = next_organization_id_++;
+  organizations_.emplace(record.id, record);
+  return record;
 }
 
 Status InMemorySampleStore::CheckReferences(const NewSample& sample) const {
@@ -162,9 +291,17 @@ SampleRecord InMemorySampleStore::MakeSample(const NewSample& sample, Timestamp 
   r.condition = sample.condition;
   r.condition_note = sample.condition_note;
   r.storage_location = sample.storage_location;
+  r.product_family = sample.product_family;
+  r.due_date = sample.due_date;
   r.status = SampleStatus::kReceived;
   r.received_at = received_at;
-  r.custody.push_back({"received", sample.storage_location, sample.condition_note, received_at});
+  CustodyEvent received;
+  received.event = "received";
+  received.location = sample.storage_location;
+  received.note = sample.condition_note;
+  received.at = received_at;
+  received.actor_id = sample.received_by;
+  r.custody.push_back(std::move(received));
   return r;
 }
 
@@ -176,6 +313,47 @@ TestRecord* InMemorySampleStore::MutableTest(int64_t test_id) {
     if (t.id == test_id) return &t;
   }
   return nullptr;
+}
+
+Result<TestRecord*> InMemorySampleStore::WritableTest(const TestRecord& test, TestStatus to) {
+  TestRecord* stored = MutableTest(test.id);
+  if (stored == nullptr) return Status::NotFound("no test " + std::to_string(test.id));
+  // The caller's copy may be stale: the stored version decides who won a race.
+  if (stored->version != test.version)
+    return Status::Conflict("test " + std::to_string(test.id) + " changed meanwhile");
+  LIMS_RETURN_IF_ERROR(CheckTestTransition(stored->id, stored->status, to));
+  return stored;
+}
+
+Status InMemorySampleStore::CheckCustodyReferences(const SampleRecord& stored, const CustodyEvent& event) const {
+  if (event.test_id) {
+    const bool found = std::any_of(stored.tests.begin(), stored.tests.end(),
+                                   [&](const TestRecord& t) { return t.id == *event.test_id; });
+    if (!found)
+      return Status::Unprocessable("no such test on this sample", {{"test", "not a test of " + stored.number}});
+  }
+  if (!event.portion.empty() && event.event != "split") {
+    const bool found = std::any_of(stored.portions.begin(), stored.portions.end(),
+                                   [&](const PortionRecord& p) { return p.code == event.portion; });
+    if (!found) return Status::Unprocessable("no such portion", {{"portion", "not a portion of " + stored.number}});
+  }
+  return Status::Ok();
+}
+
+bool InMemorySampleStore::Matches(const SampleRecord& s, const TestRecord& t, const WorklistQuery& query) {
+  if (t.status != TestStatus::kPending && t.status != TestStatus::kRejected) return false;
+  if (!query.method.empty() && t.method != query.method) return false;
+  if (query.assignee) {
+    if (*query.assignee == 0 ? t.assignee_id.has_value() : t.assignee_id != *query.assignee) return false;
+  }
+  if (!query.due_before.empty() && (s.due_date.empty() || s.due_date > query.due_before)) return false;
+  if (!query.instrument.empty()) {
+    // The latest result: the current one, else the last superseded one.
+    const ResultRecord* latest = t.result ? &*t.result : nullptr;
+    if (latest == nullptr && !t.earlier_results.empty()) latest = &t.earlier_results.back();
+    if (latest == nullptr || latest->instrument != query.instrument) return false;
+  }
+  return true;
 }
 
 bool InMemorySampleStore::Matches(const SampleRecord& s, const SampleQuery& query) {
@@ -220,9 +398,55 @@ Result<ResultRecord> FaultyStore::AddResult(const TestRecord& test, const Result
   return base_.AddResult(test, result);
 }
 
+Result<ReviewRecord> FaultyStore::AddReview(const TestRecord& test, const ReviewRecord& review) {
+  LIMS_RETURN_IF_ERROR(Failure());
+  return base_.AddReview(test, review);
+}
+
+Result<TestRecord> FaultyStore::Retest(const TestRecord& test, const std::string& reason, int64_t by, Timestamp at) {
+  LIMS_RETURN_IF_ERROR(Failure());
+  return base_.Retest(test, reason, by, at);
+}
+
+Result<TestRecord> FaultyStore::AssignTest(const TestRecord& test, std::optional<int64_t> assignee) {
+  LIMS_RETURN_IF_ERROR(Failure());
+  return base_.AssignTest(test, assignee);
+}
+
+Result<CustodyEvent> FaultyStore::AddCustody(const SampleRecord& sample, const CustodyEvent& event,
+                                             const std::string& portion_description) {
+  LIMS_RETURN_IF_ERROR(Failure());
+  return base_.AddCustody(sample, event, portion_description);
+}
+
+Status FaultyStore::UpdateSample(int64_t sample_id, SampleStatus status) {
+  LIMS_RETURN_IF_ERROR(Failure());
+  return base_.UpdateSample(sample_id, status);
+}
+
+Result<std::vector<WorkItem>> FaultyStore::Worklist(const WorklistQuery& query) {
+  LIMS_RETURN_IF_ERROR(Failure());
+  return base_.Worklist(query);
+}
+
+Result<SampleProgress> FaultyStore::Progress(std::string_view number) {
+  LIMS_RETURN_IF_ERROR(Failure());
+  return base_.Progress(number);
+}
+
 Result<std::vector<Organization>> FaultyStore::ListOrganizations() {
   LIMS_RETURN_IF_ERROR(Failure());
   return base_.ListOrganizations();
+}
+
+Result<Organization> FaultyStore::FindOrganization(int64_t id) {
+  LIMS_RETURN_IF_ERROR(Failure());
+  return base_.FindOrganization(id);
+}
+
+Result<Organization> FaultyStore::CreateOrganization(const Organization& org, int64_t created_by) {
+  LIMS_RETURN_IF_ERROR(Failure());
+  return base_.CreateOrganization(org, created_by);
 }
 
 }  // namespace lims

@@ -6,6 +6,11 @@
 // FaultyStore wraps any store and fails every call with a chosen status, so that the paths taken
 // when the database is down can be tested without stopping one.
 //
+// Like the MySQL store, every write is conditional on the version the caller read: a test whose
+// stored version differs from `test.version` (a sample whose version differs from `sample.version`)
+// is not written and the call returns kConflict "test N changed meanwhile". Each successful test
+// write increments the test's version; UpdateSample increments the sample's.
+//
 // InMemorySampleStore is thread-safe: unlike the MySQL store, one instance may be shared by the
 // threads of a test that races two result entries. FaultyStore is as thread-safe as the store it
 // wraps.
@@ -16,6 +21,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,6 +29,7 @@
 
 #include "lims/core/clock.h"
 #include "lims/core/limit.h"
+#include "lims/core/organization.h"
 #include "lims/core/sample.h"
 #include "lims/core/sample_store.h"
 #include "lims/core/status.h"
@@ -47,7 +54,16 @@ class InMemorySampleStore final : public SampleStore {
   Result<std::vector<SampleRecord>> ListSamples(const SampleQuery& query) override;
   Result<TestRecord> FindTest(int64_t test_id) override;
   Result<ResultRecord> AddResult(const TestRecord& test, const ResultRecord& result) override;
+  Result<ReviewRecord> AddReview(const TestRecord& test, const ReviewRecord& review) override;
+  Result<TestRecord> Retest(const TestRecord& test, const std::string& reason, int64_t by, Timestamp at) override;
+  Result<TestRecord> AssignTest(const TestRecord& test, std::optional<int64_t> assignee) override;
+  Result<CustodyEvent> AddCustody(const SampleRecord& sample, const CustodyEvent& event,
+                                  const std::string& portion_description) override;
+  Status UpdateSample(int64_t sample_id, SampleStatus status) override;
+  Result<std::vector<WorkItem>> Worklist(const WorklistQuery& query) override;
   Result<std::vector<Organization>> ListOrganizations() override;
+  Result<Organization> FindOrganization(int64_t id) override;
+  Result<Organization> CreateOrganization(const Organization& org, int64_t created_by) override;
 
  private:
   struct Requirement {
@@ -63,7 +79,12 @@ class InMemorySampleStore final : public SampleStore {
   std::vector<TestRecord> MakeTests(const NewSample& sample, const std::string& number);
   static SampleRecord MakeSample(const NewSample& sample, Timestamp received_at);
   TestRecord* MutableTest(int64_t test_id);
+  // The stored test `test` names, when the caller read its current version and it may move to
+  // `to`; else kNotFound or kConflict.
+  Result<TestRecord*> WritableTest(const TestRecord& test, TestStatus to);
+  Status CheckCustodyReferences(const SampleRecord& stored, const CustodyEvent& event) const;
   static bool Matches(const SampleRecord& s, const SampleQuery& query);
+  static bool Matches(const SampleRecord& s, const TestRecord& t, const WorklistQuery& query);
 
   std::mutex mu_;
   std::map<std::string, Requirement> requirements_;  // by code
@@ -73,11 +94,14 @@ class InMemorySampleStore final : public SampleStore {
   std::map<std::pair<std::string, int>, int64_t> sequences_;
   // Ordered by number, which is the order ListSamples pages in.
   std::map<std::string, SampleRecord, std::less<>> samples_;
-  std::map<int64_t, std::string> sample_of_test_;  // test id → sample number
+  std::map<int64_t, std::string> sample_of_test_;    // test id → sample number
+  std::map<int64_t, std::string> number_of_sample_;  // sample id → sample number
   int64_t next_organization_id_ = 1;
   int64_t next_sample_id_ = 1;
   int64_t next_test_id_ = 1;
   int64_t next_result_id_ = 1;
+  int64_t next_review_id_ = 1;
+  int64_t next_portion_id_ = 1;
 };
 
 // Forwards to `base` (which must outlive it) until SetFailure() is given a non-OK status; from then
@@ -95,7 +119,17 @@ class FaultyStore final : public SampleStore {
   Result<std::vector<SampleRecord>> ListSamples(const SampleQuery& query) override;
   Result<TestRecord> FindTest(int64_t test_id) override;
   Result<ResultRecord> AddResult(const TestRecord& test, const ResultRecord& result) override;
+  Result<ReviewRecord> AddReview(const TestRecord& test, const ReviewRecord& review) override;
+  Result<TestRecord> Retest(const TestRecord& test, const std::string& reason, int64_t by, Timestamp at) override;
+  Result<TestRecord> AssignTest(const TestRecord& test, std::optional<int64_t> assignee) override;
+  Result<CustodyEvent> AddCustody(const SampleRecord& sample, const CustodyEvent& event,
+                                  const std::string& portion_description) override;
+  Status UpdateSample(int64_t sample_id, SampleStatus status) override;
+  Result<std::vector<WorkItem>> Worklist(const WorklistQuery& query) override;
+  Result<SampleProgress> Progress(std::string_view number) override;
   Result<std::vector<Organization>> ListOrganizations() override;
+  Result<Organization> FindOrganization(int64_t id) override;
+  Result<Organization> CreateOrganization(const Organization& org, int64_t created_by) override;
 
  private:
   Status Failure();

@@ -209,6 +209,7 @@ Status ValidateNewSample(const NewSample& s) {
       }
     }
   }
+  if (!s.due_date.empty() && !IsCalendarDate(s.due_date)) errors.push_back({"due_date", "must be a date, YYYY-MM-DD"});
   if (errors.empty()) return Status::Ok();
   return Status::Unprocessable("the sample breaks intake rules", std::move(errors));
 }
@@ -244,7 +245,10 @@ Decision DecideTest(const TestRecord& test, const ParsedResult& parsed) {
 SampleVerdict JudgeSample(const SampleRecord& sample) {
   SampleVerdict out;
   for (const TestRecord& t : sample.tests) {
-    if (!t.result) {
+    // An invalidated test is history: its retest stands in its place, and its result never
+    // reaches a verdict or a certificate. A rejected result is back with the technician.
+    if (t.status == TestStatus::kInvalidated) continue;
+    if (!t.result || t.status == TestStatus::kRejected) {
       ++out.open;
       continue;
     }

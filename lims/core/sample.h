@@ -36,6 +36,7 @@ Result<TestStatus> ParseTestStatus(std::string_view text);
 // Intake request, after the HTTP layer has checked types and required fields.
 struct NewSample {
   int64_t exporter_id = 0;
+  std::string product_family;  // "footwear", "textile_apparel" (the test plan's, when it has one)
   std::string product;
   std::string article;
   std::vector<std::string> sizes;
@@ -47,6 +48,8 @@ struct NewSample {
   ReceiptCondition condition = ReceiptCondition::kIntact;
   std::string condition_note;
   std::string storage_location;
+  std::string due_date;   // requested, "YYYY-MM-DD" or ""
+  int64_t received_by = 0;  // the technician's user id (0 in unit tests without users)
   std::vector<std::string> requirements;     // requirement ids; each becomes one test
   std::optional<TestPlanRequest> test_plan;  // or: derive the tests from the catalog
   // Filled by SampleService from test_plan and the catalog's requirements; ids the catalog does
@@ -67,6 +70,23 @@ struct ResultRecord {
   Verdict verdict = Verdict::kFail;
   std::string explanation;
   Timestamp entered_at;
+  int64_t entered_by = 0;  // user id: the four-eyes rule compares it with the reviewer's
+  std::string entered_by_name;
+  std::string instrument;  // the instrument's id as entered ("" = none named)
+  std::optional<std::string> temperature_c;  // conditioning, as entered ("23.0")
+  std::optional<std::string> humidity_pct;
+};
+
+// One review decision on a result (four-eyes rule); never changed afterwards.
+struct ReviewRecord {
+  int64_t id = 0;
+  int64_t test_id = 0;
+  int64_t result_id = 0;
+  int64_t reviewer_id = 0;
+  std::string reviewer;  // username
+  std::string decision;  // "approve" or "reject"
+  std::string comment;
+  Timestamp at;
 };
 
 struct TestRecord {
@@ -87,13 +107,36 @@ struct TestRecord {
   DecisionRule decision_rule;        // the sample's
   TestStatus status = TestStatus::kPending;
   std::optional<ResultRecord> result;  // the current result, if any
+  int version = 1;                     // ETag: increments with every change of the test
+  std::optional<int64_t> assignee_id;  // worklist: who will test it
+  std::string assignee;
+  int attempt = 1;                           // 2 for the first retest, ...
+  std::optional<int64_t> replaces_test_id;   // the invalidated test this one repeats
+  std::optional<int64_t> replaced_by_test_id;  // set once this test is invalidated by a retest
+  std::string invalidation_reason;
+  std::vector<ReviewRecord> reviews;        // oldest first
+  std::vector<ResultRecord> earlier_results;  // results superseded by a later entry (after a rejection)
+};
+
+// A portion (test portion, specimen set) split from a sample, with its own label.
+struct PortionRecord {
+  int64_t id = 0;
+  std::string code;  // "AGR-2026-000123-P1"
+  int ordinal = 0;
+  std::string description;
+  Timestamp created_at;
 };
 
 struct CustodyEvent {
-  std::string event;  // "received", "moved", ...
+  std::string event;  // "received", "moved", ... (CustodyKindName in workflow.h)
   std::string location;
   std::string note;
   Timestamp at;
+  int64_t actor_id = 0;
+  std::string actor;                // username, filled when read
+  std::string portion;              // portion code, "" = the whole sample
+  std::optional<int64_t> test_id;   // handed_to_test
+  std::string retain_until;         // retained: "YYYY-MM-DD"
 };
 
 struct SampleRecord {
@@ -114,8 +157,14 @@ struct SampleRecord {
   std::string storage_location;
   SampleStatus status = SampleStatus::kReceived;
   Timestamp received_at;
-  std::vector<TestRecord> tests;
+  std::vector<TestRecord> tests;  // every test, invalidated ones included (history)
   std::vector<CustodyEvent> custody;
+  int version = 1;  // ETag: increments with every change of the sample or of one of its tests
+  std::string product_family;
+  std::string due_date;
+  std::string exporter_short_name;
+  std::optional<Timestamp> issued_at;  // turnaround: received_at → issued_at
+  std::vector<PortionRecord> portions;
 };
 
 // A result as entered, before parsing: values stay strings until validated.
@@ -124,6 +173,9 @@ struct ResultEntry {
   std::string unit;
   std::optional<std::string> uncertainty;
   std::string remarks;
+  std::string instrument;
+  std::optional<std::string> temperature_c;
+  std::optional<std::string> humidity_pct;
 };
 
 // An entry checked against its test, with its observations converted to the limit's unit.

@@ -16,6 +16,8 @@ const char* CodeName(Status::Code code) {
       return "Unprocessable";
     case Status::Code::kUnavailable:
       return "Unavailable";
+    case Status::Code::kAborted:
+      return "Aborted";
     case Status::Code::kInternal:
       return "Internal error";
   }

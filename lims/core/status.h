@@ -31,6 +31,7 @@ class Status {
     kConflict,         // illegal state transition or duplicate (HTTP 409)
     kUnprocessable,    // well-formed but breaks a rule (HTTP 422)
     kUnavailable,      // a dependency (the database) cannot be reached (HTTP 503)
+    kAborted,          // a transaction lost a deadlock or a lock wait: safe to retry (HTTP 503)
     kInternal,         // a bug or an unexpected failure (HTTP 500)
   };
 
@@ -45,6 +46,7 @@ class Status {
     return Status(Code::kUnprocessable, std::move(msg), std::move(errors));
   }
   static Status Unavailable(std::string msg) { return Status(Code::kUnavailable, std::move(msg)); }
+  static Status Aborted(std::string msg) { return Status(Code::kAborted, std::move(msg)); }
   static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }

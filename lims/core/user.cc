@@ -64,4 +64,18 @@ Status ValidateRoles(const std::vector<Role>& roles, const std::optional<int64_t
   return Status::Ok();
 }
 
+std::string UserDocument(const User& u) {
+  std::vector<std::string> roles;
+  for (Role r : u.roles) roles.emplace_back(RoleName(r));
+  AuditJson j;
+  j.Set("id", std::to_string(u.id)).Set("username", u.username).Set("name", u.name).Set("roles", roles);
+  j.Set("disabled", u.disabled ? "true" : "false");
+  if (u.organization_id) j.Set("organization", std::to_string(*u.organization_id));
+  return j.str();
+}
+
+AuditChange UserCreatedChange(const User& u) {
+  return {"user.create", "user", std::to_string(u.id), "", UserDocument(u), ""};
+}
+
 }  // namespace lims

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lims/core/audit.h"
 #include "lims/core/clock.h"
 #include "lims/core/status.h"
 
@@ -34,6 +35,10 @@ struct User {
 
   bool Has(Role r) const;
 };
+
+// The audit trail's record of a user (never the password hash) and of its creation.
+std::string UserDocument(const User& u);
+AuditChange UserCreatedChange(const User& u);
 
 // The authenticated caller of one request.
 struct Principal {

@@ -10,7 +10,9 @@
 #include "lims/http/json_io.h"
 #include "lims/http/problem.h"
 #include "lims/http/routes.h"
+#include "lims/http/write_scope.h"
 #include "lims/store/mysql_user_store.h"
+#include "lims/store/unit_of_work.h"
 
 namespace lims::http {
 namespace {
@@ -23,6 +25,18 @@ Response WithUsers(AppContext& ctx, Fn fn) {
   Response r = fn(users);
   if (r.status == 503) lease->MarkBroken();
   return r;
+}
+
+// A write of the identity slice as the request's unit of work (audited, idempotent).
+template <typename Fn>
+Response WithUserWrite(AppContext& ctx, const Request& req, Fn fn, bool response_has_secret = false) {
+  return RunWrite(
+      ctx, req,
+      [&](store::UnitOfWork& work) {
+        store::MysqlUserStore users(work.connection());
+        return fn(users, work);
+      },
+      response_has_secret);
 }
 
 Poco::JSON::Array RolesJson(const std::vector<Role>& roles) {
@@ -96,7 +110,8 @@ bool Verify(const AppContext& ctx, const Result<User>& user, const std::string& 
   return auth::VerifyPassword(password, user->password_hash);
 }
 
-Response StartSession(AppContext& ctx, UserStore& users, const User& user) {
+Response StartSession(AppContext& ctx, UserStore& users, const User& user, AuditSink& audit,
+                      const std::string& address) {
   const std::string token = auth::NewToken();
   Session s;
   s.user_id = user.id;
@@ -107,6 +122,8 @@ Response StartSession(AppContext& ctx, UserStore& users, const User& user) {
   s.expires_at = s.created_at + ctx.session_ttl;
   Result<Session> created = users.CreateSession(s);
   if (!created.ok()) return ProblemFromStatus(created.status());
+  audit.Record({"auth.login", "user", std::to_string(user.id), "",
+                AuditJson().Set("session", std::to_string(created->id)).Set("address", address).str(), ""});
   JsonObject body = NewObject();
   body.set("token", token);
   body.set("csrf_token", s.csrf_token);
@@ -129,18 +146,26 @@ Response Login(AppContext& ctx, const Request& req) {
     if (!user.ok() && user.status().code() == Status::Code::kUnavailable) return ProblemFromStatus(user.status());
     if (!Verify(ctx, user, password)) return LoginFailed(users, subjects, ctx.clock.Now());
     for (const std::string& subject : subjects) users.ClearFailures(subject);
+    // The session and its audit event commit together; failure counters above are bookkeeping
+    // that must survive the 401, so they are not part of this unit of work.
+    store::UnitOfWork work(users.connection(), store::Actor{user->id, user->username, "user"}, ctx.clock.Now());
     if (auth::NeedsRehash(user->password_hash, ctx.argon2)) {
       Result<std::string> stronger = auth::HashPassword(password, ctx.argon2);
       if (stronger.ok()) users.SetPasswordHash(user->id, *stronger);
     }
-    return StartSession(ctx, users, *user);
+    Response r = StartSession(ctx, users, *user, work, req.client_address);
+    if (r.status != 200) return r;
+    const Status committed = work.Commit(std::nullopt, nullptr);
+    return committed.ok() ? r : ProblemFromStatus(committed);
   });
 }
 
 Response Logout(AppContext& ctx, const Request& req) {
-  return WithUsers(ctx, [&](store::MysqlUserStore& users) {
+  return WithUserWrite(ctx, req, [&](store::MysqlUserStore& users, store::UnitOfWork& work) {
     const Status revoked = users.RevokeSession(req.principal->session_id, ctx.clock.Now());
     if (!revoked.ok()) return ProblemFromStatus(revoked);
+    work.Record({"auth.logout", "user", std::to_string(req.principal->user_id), "",
+                 AuditJson().Set("session", std::to_string(req.principal->session_id)).str(), ""});
     ctx.authenticator.ForgetAll();
     Response r{204, "application/json", "", {}};
     r.headers.emplace_back("Set-Cookie", SessionCookie(ctx, "", 0));
@@ -165,7 +190,7 @@ Response ChangePassword(AppContext& ctx, const Request& req) {
   const std::string current = in.RequiredString("current_password");
   const std::string next = in.RequiredString("new_password");
   LIMS_RETURN_IF_ERROR_RESPONSE(in.Finish());
-  return WithUsers(ctx, [&](store::MysqlUserStore& users) {
+  return WithUserWrite(ctx, req, [&](store::MysqlUserStore& users, store::UnitOfWork& work) {
     Result<User> user = users.FindUser(req.principal->user_id);
     if (!user.ok()) return ProblemFromStatus(user.status());
     if (!auth::VerifyPassword(current, user->password_hash)) {
@@ -177,6 +202,8 @@ Response ChangePassword(AppContext& ctx, const Request& req) {
     LIMS_RETURN_IF_ERROR_RESPONSE(users.SetPasswordHash(user->id, *hash));
     // Every other session and token of the user ends with the old password.
     LIMS_RETURN_IF_ERROR_RESPONSE(users.RevokeOtherSessions(user->id, req.principal->session_id, ctx.clock.Now()));
+    work.Record({"user.password", "user", std::to_string(user->id), "",
+                 AuditJson().Set("other_sessions", "revoked").str(), ""});
     ctx.authenticator.ForgetAll();
     return Response{204, "application/json", "", {}};
   });
@@ -215,9 +242,10 @@ Response CreateUser(AppContext& ctx, const Request& req) {
   Result<std::string> hash = auth::HashPassword(password, ctx.argon2);
   if (!hash.ok()) return ProblemFromStatus(hash.status());
   u.password_hash = *hash;
-  return WithUsers(ctx, [&](store::MysqlUserStore& users) {
+  return WithUserWrite(ctx, req, [&](store::MysqlUserStore& users, store::UnitOfWork& work) {
     Result<User> created = users.CreateUser(u);
     if (!created.ok()) return ProblemFromStatus(created.status());
+    work.Record(UserCreatedChange(*created));
     return JsonResponse(201, UserJson(*created));
   });
 }
@@ -247,11 +275,15 @@ Response SetDisabled(AppContext& ctx, const Request& req, bool disabled) {
   if (disabled && *id == req.principal->user_id) {
     return ProblemFromStatus(Status::Unprocessable("an administrator cannot disable themself", {{"id", "is you"}}));
   }
-  return WithUsers(ctx, [&](store::MysqlUserStore& users) {
+  return WithUserWrite(ctx, req, [&](store::MysqlUserStore& users, store::UnitOfWork& work) {
+    Result<User> before = users.FindUser(*id);
+    if (!before.ok()) return ProblemFromStatus(before.status());
     LIMS_RETURN_IF_ERROR_RESPONSE(users.SetDisabled(*id, disabled, ctx.clock.Now()));
     ctx.authenticator.ForgetAll();  // a disabled user's sessions stop at once in this process
     Result<User> user = users.FindUser(*id);
     if (!user.ok()) return ProblemFromStatus(user.status());
+    work.Record({disabled ? "user.disable" : "user.enable", "user", std::to_string(*id), UserDocument(*before),
+                 UserDocument(*user), ""});
     return JsonResponse(200, UserJson(*user));
   });
 }
@@ -282,7 +314,7 @@ Response CreateApiToken(AppContext& ctx, const Request& req) {
   const int64_t days = in.OptionalInteger("expires_in_days").value_or(90);
   if (days < 1 || days > 365) in.Fail("expires_in_days", "must be 1 to 365");
   LIMS_RETURN_IF_ERROR_RESPONSE(in.Finish());
-  return WithUsers(ctx, [&](store::MysqlUserStore& users) {
+  auto create = [&](store::MysqlUserStore& users, store::UnitOfWork& work) {
     Result<User> user = users.FindUserByName(username);
     if (!user.ok()) return ProblemFromStatus(Status::Unprocessable("unknown user", {{"user", "no such user"}}));
     for (Role r : s.scope) {
@@ -299,10 +331,15 @@ Response CreateApiToken(AppContext& ctx, const Request& req) {
     s.expires_at = s.created_at + std::chrono::hours(24 * days);
     Result<Session> created = users.CreateSession(s);
     if (!created.ok()) return ProblemFromStatus(created.status());
+    std::vector<std::string> scope;
+    for (Role r : s.scope) scope.emplace_back(RoleName(r));
+    work.Record({"token.create", "api_token", std::to_string(created->id), "",
+                 AuditJson().Set("user", username).Set("name", s.name).Set("scope", scope).str(), ""});
     JsonObject body = TokenJson(*created);
     body.set("token", token);  // shown once, stored only as its hash
     return JsonResponse(201, body);
-  });
+  };
+  return WithUserWrite(ctx, req, create, /*response_has_secret=*/true);
 }
 
 Response ListApiTokens(AppContext& ctx) {
@@ -320,13 +357,14 @@ Response ListApiTokens(AppContext& ctx) {
 Response RevokeApiToken(AppContext& ctx, const Request& req) {
   Result<int64_t> id = IdParam(req);
   if (!id.ok()) return ProblemFromStatus(id.status());
-  return WithUsers(ctx, [&](store::MysqlUserStore& users) {
+  return WithUserWrite(ctx, req, [&](store::MysqlUserStore& users, store::UnitOfWork& work) {
     // Only API tokens are revoked here; a login session ends by logout or by disabling its user.
     Result<std::vector<Session>> tokens = users.ListApiTokens();
     if (!tokens.ok()) return ProblemFromStatus(tokens.status());
     const bool is_token = std::any_of(tokens->begin(), tokens->end(), [&](const Session& t) { return t.id == *id; });
     if (!is_token) return Problem(404, "Not found", "no API token " + req.params.at("id"));
     LIMS_RETURN_IF_ERROR_RESPONSE(users.RevokeSession(*id, ctx.clock.Now()));
+    work.Record({"token.revoke", "api_token", std::to_string(*id), "", AuditJson().Set("revoked", "true").str(), ""});
     ctx.authenticator.ForgetAll();
     return Response{204, "application/json", "", {}};
   });

@@ -161,6 +161,15 @@ Response Unauthenticated(const std::string& detail) {
 }
 
 // Deny by default: nullopt lets the handler run; otherwise the response that refuses it.
+// The first of the route's roles that the principal holds: what the audit trail records as the
+// role of the act (a user who is technician and reviewer reviews as reviewer).
+std::string ActingRole(const Access& access, const Principal& p) {
+  for (Role r : access.roles) {
+    if (p.Has(r)) return std::string(RoleName(r));
+  }
+  return p.roles.empty() ? "" : std::string(RoleName(p.roles.front()));
+}
+
 std::optional<Response> Authorize(const Access& access, Authenticator& auth, Request& request) {
   if (access.anyone) return std::nullopt;
   const auto credentials = Credentials(request);
@@ -179,6 +188,7 @@ std::optional<Response> Authorize(const Access& access, Authenticator& auth, Req
       return Problem(403, "Forbidden", "a browser write needs the X-CSRF-Token header of its session");
     }
   }
+  request.acting_role = ActingRole(access, *principal);
   request.principal = std::move(principal).value();
   return std::nullopt;
 }

@@ -24,6 +24,7 @@ struct Request {
   std::string request_id;
   std::string client_address;          // the peer's IP address (brute-force counters)
   std::optional<Principal> principal;  // set by the dispatcher on authenticated routes
+  std::string acting_role;             // the route's role the principal acted in (audit trail)
 
   // The first value of a query parameter, or "" when absent.
   std::string Query(const std::string& name) const;

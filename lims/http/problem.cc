@@ -79,6 +79,7 @@ const char* TitleFor(Status::Code code) {
     case Status::Code::kUnprocessable:
       return "Request breaks a rule";
     case Status::Code::kUnavailable:
+    case Status::Code::kAborted:
       return "Service unavailable";
     default:
       return "Internal server error";
@@ -100,6 +101,7 @@ int HttpStatusFor(Status::Code code) {
     case Status::Code::kUnprocessable:
       return 422;
     case Status::Code::kUnavailable:
+    case Status::Code::kAborted:
       return 503;
     case Status::Code::kInternal:
       return 500;
@@ -137,6 +139,8 @@ Response ProblemFromStatus(const Status& status) {
   const std::string detail = status.code() == Status::Code::kInternal ? "an unexpected error occurred; it was logged"
                              : status.code() == Status::Code::kUnavailable
                                  ? "the database is unreachable; try again shortly"
+                             : status.code() == Status::Code::kAborted
+                                 ? "the database was busy with a conflicting change; try again"
                                  : status.message();
   return Problem(code, TitleFor(status.code()), detail, status.field_errors());
 }

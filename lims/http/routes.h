@@ -11,6 +11,12 @@ namespace lims::http {
 void AddSystemRoutes(Router& router, AppContext& context);
 // Samples, their tests and results, the preliminary report, and the organisations list.
 void AddSampleRoutes(Router& router, AppContext& context);
+// Tests (results, review, retest, assignment), the worklist and chain-of-custody events.
+void AddWorkflowRoutes(Router& router, AppContext& context);
+// Exporter organisations and the districts they may name.
+void AddOrganizationRoutes(Router& router, AppContext& context);
+// The audit trail and its verification.
+void AddAuditRoutes(Router& router, AppContext& context);
 // GET /api/v1/standards, GET /api/v1/standards/{id}/requirements, POST /api/v1/test-plans
 void AddCatalogRoutes(Router& router, AppContext& context);
 // Login, logout, the caller's account, users and API tokens.

@@ -1,4 +1,4 @@
-// Handlers of the sample slice: intake, reading, listing, result entry and the preliminary report.
+// Handlers of the sample slice: intake, reading, listing, labels and the preliminary report.
 #include <Poco/JSON/Array.h>
 
 #include <charconv>
@@ -8,135 +8,21 @@
 #include "lims/http/json_io.h"
 #include "lims/http/problem.h"
 #include "lims/http/routes.h"
+#include "lims/http/sample_json.h"
+#include "lims/http/workflow_scope.h"
 #include "lims/store/mysql_sample_store.h"
+#include "reports/sample_label.h"
 #include "reports/sample_report.h"
 
 namespace lims::http {
 namespace {
-
-// Runs `fn` with a service on a pooled connection. A 503 outcome means the connection failed:
-// it is closed instead of being returned, so the pool heals once the database is back.
-template <typename Fn>
-Response WithService(AppContext& ctx, Fn fn) {
-  Result<store::ConnectionPool::Lease> lease = ctx.pool.Acquire();
-  if (!lease.ok()) return ProblemFromStatus(lease.status());
-  store::MysqlSampleStore store(lease->connection());
-  SampleService service(store, ctx.clock, ctx.lab.code, &ctx.catalog);
-  Response r = fn(service, store);
-  if (r.status == 503) lease->MarkBroken();
-  return r;
-}
-
-JsonObject ResultJson(const ResultRecord& r) {
-  JsonObject o = NewObject();
-  o.set("id", std::to_string(r.id));
-  o.set("test", std::to_string(r.test_id));
-  Poco::JSON::Array values;
-  for (const std::string& v : r.values) values.add(v);
-  o.set("values", values);
-  o.set("unit", r.unit);
-  if (r.uncertainty) {
-    o.set("uncertainty", r.uncertainty->ToString());
-  } else {
-    o.set("uncertainty", Poco::Dynamic::Var());
-  }
-  o.set("remarks", r.remarks);
-  o.set("verdict", std::string(VerdictName(r.verdict)));
-  o.set("explanation", r.explanation);
-  o.set("entered_at", FormatRfc3339(r.entered_at));
-  return o;
-}
-
-JsonObject TestJson(const TestRecord& t) {
-  JsonObject o = NewObject();
-  o.set("id", std::to_string(t.id));
-  SetTestSpec(o, t);
-  o.set("status", std::string(TestStatusName(t.status)));
-  if (t.result) {
-    o.set("result", ResultJson(*t.result));
-  } else {
-    o.set("result", Poco::Dynamic::Var());
-  }
-  return o;
-}
-
-JsonObject SampleSummaryJson(const SampleRecord& s) {
-  JsonObject o = NewObject();
-  o.set("number", s.number);
-  o.set("status", std::string(SampleStatusName(s.status)));
-  JsonObject exporter = NewObject();
-  exporter.set("id", std::to_string(s.exporter_id));
-  exporter.set("name", s.exporter_name);
-  o.set("exporter", exporter);
-  o.set("product", s.product);
-  o.set("article", s.article);
-  o.set("sizes", StringsJson(s.sizes));
-  o.set("lot", s.lot);
-  o.set("quantity", s.quantity);
-  o.set("quantity_unit", s.quantity_unit);
-  o.set("destination", s.destination);
-  o.set("decision_rule", s.decision_rule.Token());
-  o.set("decision_rule_text", s.decision_rule.Describe());
-  o.set("condition", std::string(ReceiptConditionName(s.condition)));
-  o.set("condition_note", s.condition_note);
-  o.set("storage_location", s.storage_location);
-  o.set("received_at", FormatRfc3339(s.received_at));
-  return o;
-}
-
-// The sample's overall verdict and, for a rejection, every failing requirement with value and limit.
-JsonObject VerdictJson(const SampleRecord& s) {
-  const SampleVerdict v = JudgeSample(s);
-  JsonObject o = NewObject();
-  if (v.verdict)
-    o.set("overall", std::string(VerdictName(*v.verdict)));
-  else
-    o.set("overall", Poco::Dynamic::Var());
-  o.set("worst_so_far", std::string(VerdictName(v.worst_so_far)));
-  o.set("open_tests", v.open);
-  o.set("rejected", v.rejected());
-  Poco::JSON::Array failing;
-  for (const TestRecord* t : v.failing) {
-    JsonObject f = NewObject();
-    f.set("test", std::to_string(t->id));
-    f.set("requirement", t->requirement);
-    f.set("sources", StringsJson(t->sources));
-    f.set("values", StringsJson(t->result->values));
-    f.set("unit", t->result->unit);
-    f.set("limit", LimitJson(t->limit));
-    f.set("verdict", std::string(VerdictName(t->result->verdict)));
-    f.set("explanation", t->result->explanation);
-    failing.add(f);
-  }
-  o.set("failing", failing);
-  o.set("summary", v.Describe());
-  return o;
-}
-
-JsonObject SampleJson(const SampleRecord& s) {
-  JsonObject o = SampleSummaryJson(s);
-  Poco::JSON::Array tests;
-  for (const TestRecord& t : s.tests) tests.add(TestJson(t));
-  o.set("tests", tests);
-  Poco::JSON::Array custody;
-  for (const CustodyEvent& e : s.custody) {
-    JsonObject item = NewObject();
-    item.set("event", e.event);
-    item.set("location", e.location);
-    item.set("note", e.note);
-    item.set("at", FormatRfc3339(e.at));
-    custody.add(item);
-  }
-  o.set("custody", custody);
-  o.set("verdict", VerdictJson(s));
-  return o;
-}
 
 Result<NewSample> ReadNewSample(const std::string& body) {
   BodyReader in(body);
   NewSample s;
   s.exporter_id = in.RequiredId("exporter");
   s.product = in.RequiredString("product");
+  s.product_family = in.OptionalString("product_family");
   s.article = in.OptionalString("article");
   s.sizes = in.StringArray("sizes", false);
   s.lot = in.OptionalString("lot");
@@ -152,6 +38,7 @@ Result<NewSample> ReadNewSample(const std::string& body) {
   const std::string condition = in.OptionalString("condition", "intact");
   s.condition_note = in.OptionalString("condition_note");
   s.storage_location = in.OptionalString("storage_location");
+  s.due_date = in.OptionalString("due_date");
   s.requirements = in.StringArray("requirements", false);
   Status status = in.Finish();
   Result<ReceiptCondition> parsed = ParseReceiptCondition(condition);
@@ -165,24 +52,14 @@ Result<NewSample> ReadNewSample(const std::string& body) {
   return s;
 }
 
-Result<ResultEntry> ReadResultEntry(const std::string& body) {
-  BodyReader in(body);
-  ResultEntry e;
-  e.values = in.StringArray("values", true);
-  e.unit = in.OptionalString("unit");  // required for numeric results (checked against the test)
-  e.uncertainty = in.NullableString("uncertainty");
-  e.remarks = in.OptionalString("remarks");
-  LIMS_RETURN_IF_ERROR(in.Finish());
-  return e;
-}
-
 Response Register(AppContext& ctx, const Request& req) {
   Result<NewSample> sample = ReadNewSample(req.body);
   if (!sample.ok()) return ProblemFromStatus(sample.status());
-  return WithService(ctx, [&](SampleService& service, store::MysqlSampleStore&) {
+  if (sample->product_family.empty() && sample->test_plan) sample->product_family = sample->test_plan->product_family;
+  return WithWorkflow(ctx, req, [&](SampleService& service, store::MysqlSampleStore&) {
     Result<SampleRecord> created = service.Register(*sample);
     if (!created.ok()) return ProblemFromStatus(created.status());
-    Response r = JsonResponse(201, SampleJson(*created));
+    Response r = JsonWithETag(201, SampleJson(*created), created->version);
     r.headers.emplace_back("Location", "/api/v1/samples/" + created->number);
     return r;
   });
@@ -196,11 +73,11 @@ bool Owns(const Request& req, const SampleRecord& s) {
 }
 
 Response GetSample(AppContext& ctx, const Request& req) {
-  return WithService(ctx, [&](SampleService& service, store::MysqlSampleStore&) {
+  return WithSampleService(ctx, req, [&](SampleService& service, store::MysqlSampleStore&) {
     Result<SampleRecord> sample = service.Get(req.params.at("number"));
     if (sample.ok() && !Owns(req, *sample)) return Problem(404, "Not found", "no sample " + req.params.at("number"));
     if (!sample.ok()) return ProblemFromStatus(sample.status());
-    return JsonResponse(200, SampleJson(*sample));
+    return JsonWithETag(200, SampleJson(*sample), sample->version);
   });
 }
 
@@ -230,6 +107,15 @@ Result<SampleQuery> ReadSampleQuery(const Request& req) {
       errors.push_back({"limit", "must be a whole number from 1 to 500"});
     }
   }
+  for (const char* bound : {"from", "to"}) {
+    if (!req.HasQuery(bound)) continue;
+    Result<Timestamp> t = ParseRfc3339(req.Query(bound));
+    if (!t.ok()) {
+      errors.push_back({bound, "must be an RFC 3339 UTC time such as 2026-11-23T10:15:00Z"});
+    } else {
+      (std::string(bound) == "from" ? q.from : q.to) = *t;
+    }
+  }
   q.after = req.Query("after");
   if (!errors.empty()) return Status::InvalidArgument("invalid query parameters", std::move(errors));
   return q;
@@ -239,7 +125,7 @@ Response ListSamples(AppContext& ctx, const Request& req) {
   Result<SampleQuery> query = ReadSampleQuery(req);
   if (!query.ok()) return ProblemFromStatus(query.status());
   if (req.principal->IsExporter()) query->exporter_id = req.principal->organization_id.value_or(-1);  // own only
-  return WithService(ctx, [&](SampleService&, store::MysqlSampleStore& store) {
+  return WithSampleService(ctx, req, [&](SampleService&, store::MysqlSampleStore& store) {
     Result<std::vector<SampleRecord>> samples = store.ListSamples(*query);
     if (!samples.ok()) return ProblemFromStatus(samples.status());
     Poco::JSON::Array items;
@@ -252,20 +138,6 @@ Response ListSamples(AppContext& ctx, const Request& req) {
     else
       body.set("next", Poco::Dynamic::Var());
     return JsonResponse(200, body);
-  });
-}
-
-Response EnterResult(AppContext& ctx, const Request& req) {
-  int64_t test_id = 0;
-  const std::string& id = req.params.at("id");
-  auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), test_id);
-  if (ec != std::errc() || end != id.data() + id.size()) return Problem(404, "Not found", "no test " + id);
-  Result<ResultEntry> entry = ReadResultEntry(req.body);
-  if (!entry.ok()) return ProblemFromStatus(entry.status());
-  return WithService(ctx, [&](SampleService& service, store::MysqlSampleStore&) {
-    Result<ResultRecord> result = service.EnterResult(test_id, *entry);
-    if (!result.ok()) return ProblemFromStatus(result.status());
-    return JsonResponse(201, ResultJson(*result));
   });
 }
 
@@ -302,7 +174,7 @@ reports::SampleReportData ReportData(const AppContext& ctx, const SampleRecord& 
 }
 
 Response Report(AppContext& ctx, const Request& req) {
-  return WithService(ctx, [&](SampleService& service, store::MysqlSampleStore&) {
+  return WithSampleService(ctx, req, [&](SampleService& service, store::MysqlSampleStore&) {
     Result<SampleRecord> sample = service.Get(req.params.at("number"));
     if (!sample.ok()) return ProblemFromStatus(sample.status());
     Result<std::string> pdf = reports::RenderSampleReport(ReportData(ctx, *sample), ctx.fonts);
@@ -313,25 +185,35 @@ Response Report(AppContext& ctx, const Request& req) {
   });
 }
 
-Response ListOrganizations(AppContext& ctx) {
-  return WithService(ctx, [&](SampleService&, store::MysqlSampleStore& store) {
-    Result<std::vector<Organization>> orgs = store.ListOrganizations();
-    if (!orgs.ok()) return ProblemFromStatus(orgs.status());
-    Poco::JSON::Array items;
-    for (const Organization& o : *orgs) {
-      JsonObject item = NewObject();
-      item.set("id", std::to_string(o.id));
-      item.set("name", o.name);
-      item.set("iec", o.iec);
-      item.set("gstin", o.gstin);
-      item.set("address", o.address);
-      item.set("district", o.district);
-      item.set("odop_product", o.odop_product);
-      items.add(item);
-    }
-    JsonObject body = NewObject();
-    body.set("items", items);
-    return JsonResponse(200, body);
+// The label of the sample, or of one of its portions (?portion=AGR-2026-000123-P1).
+Result<reports::LabelData> LabelFor(const AppContext& ctx, const SampleRecord& s, const std::string& portion) {
+  reports::LabelData d;
+  d.code = s.number;
+  if (!portion.empty()) {
+    bool found = false;
+    for (const PortionRecord& p : s.portions) found = found || p.code == portion;
+    if (!found) return Status::NotFound("sample " + s.number + " has no portion " + portion);
+    d.code = portion;
+  }
+  d.title = d.code;
+  d.exporter_short = s.exporter_short_name.empty() ? s.exporter_name : s.exporter_short_name;
+  d.received_date = FormatRfc3339(s.received_at).substr(0, 10);
+  d.qr_url = ctx.public_base_url + "/api/v1/samples/" + s.number;
+  return d;
+}
+
+Response Label(AppContext& ctx, const Request& req, bool zpl) {
+  return WithSampleService(ctx, req, [&](SampleService& service, store::MysqlSampleStore&) {
+    Result<SampleRecord> sample = service.Get(req.params.at("number"));
+    if (!sample.ok()) return ProblemFromStatus(sample.status());
+    Result<reports::LabelData> label = LabelFor(ctx, *sample, req.Query("portion"));
+    if (!label.ok()) return ProblemFromStatus(label.status());
+    if (zpl) return Response{200, "application/zpl; charset=utf-8", reports::RenderLabelZpl(*label), {}};
+    Result<std::string> pdf = reports::RenderLabelPdf(*label, ctx.fonts);
+    if (!pdf.ok()) return ProblemFromStatus(pdf.status());
+    Response r{200, "application/pdf", std::move(pdf).value(), {}};
+    r.headers.emplace_back("Content-Disposition", "inline; filename=\"" + label->code + "-label.pdf\"");
+    return r;
   });
 }
 
@@ -345,10 +227,10 @@ void AddSampleRoutes(Router& router, AppContext& ctx) {
              [&ctx](const Request& r) { return GetSample(ctx, r); });
   router.Add("GET", "/api/v1/samples/{number}/report.pdf", Access::Staff(),
              [&ctx](const Request& r) { return Report(ctx, r); });
-  router.Add("POST", "/api/v1/tests/{id}/results", technician,
-             [&ctx](const Request& r) { return EnterResult(ctx, r); });
-  router.Add("GET", "/api/v1/organizations", Access::Roles({Role::kAdmin, Role::kTechnician}),
-             [&ctx](const Request&) { return ListOrganizations(ctx); });
+  router.Add("GET", "/api/v1/samples/{number}/label.pdf", technician,
+             [&ctx](const Request& r) { return Label(ctx, r, false); });
+  router.Add("GET", "/api/v1/samples/{number}/label.zpl", technician,
+             [&ctx](const Request& r) { return Label(ctx, r, true); });
 }
 
 }  // namespace lims::http

@@ -28,6 +28,7 @@
 
 #include "lims/auth/password.h"
 #include "lims/catalog/catalog_loader.h"
+#include "lims/catalog/districts.h"
 #include "lims/http/app_context.h"
 #include "lims/http/dispatcher.h"
 #include "lims/http/routes.h"
@@ -37,6 +38,7 @@
 #include "lims/store/migrator.h"
 #include "lims/store/mysql_sample_store.h"
 #include "lims/store/mysql_user_store.h"
+#include "lims/store/unit_of_work.h"
 
 namespace lims::server {
 
@@ -52,6 +54,7 @@ class Limsd final : public Poco::Util::ServerApplication {
         Option("config", "c", "properties file (default: ./lims.properties if present)").argument("FILE"));
     options.addOption(Option("migrate", "", "apply pending schema migrations and exit"));
     options.addOption(Option("load-demo", "", "migrate, load the demo lab's data and exit"));
+    options.addOption(Option("verify-audit", "", "recompute the audit trail's hash chain; exit 1 at a broken link"));
     options.addOption(
         Option("create-admin", "", "create an administrator; password from stdin (or generated)").argument("NAME"));
   }
@@ -62,6 +65,7 @@ class Limsd final : public Poco::Util::ServerApplication {
     if (name == "config") config_file_ = value;
     if (name == "migrate") command_ = Command::kMigrate;
     if (name == "load-demo") command_ = Command::kLoadDemo;
+    if (name == "verify-audit") command_ = Command::kVerifyAudit;
     if (name == "create-admin") {
       command_ = Command::kCreateAdmin;
       admin_name_ = value;
@@ -100,11 +104,31 @@ class Limsd final : public Poco::Util::ServerApplication {
     if (command_ == Command::kMigrate) return EXIT_OK;
     if (command_ == Command::kLoadDemo) return LoadDemo(*settings, *catalog, pool, log);
     if (command_ == Command::kCreateAdmin) return CreateAdmin(*settings, pool);
+    if (command_ == Command::kVerifyAudit) return VerifyAudit(pool);
     return Serve(*settings, *catalog, pool, log);
   }
 
  private:
-  enum class Command { kServe, kMigrate, kLoadDemo, kCreateAdmin };
+  enum class Command { kServe, kMigrate, kLoadDemo, kCreateAdmin, kVerifyAudit };
+
+  // Prints the verdict on the audit trail: exit 0 when every hash recomputes, 1 at the first
+  // broken link (named), EXIT_UNAVAILABLE when the database cannot be read.
+  static int VerifyAudit(store::ConnectionPool& pool) {
+    Result<store::ConnectionPool::Lease> lease = pool.Acquire();
+    if (!lease.ok()) return Fail(lease.status().message(), EXIT_UNAVAILABLE);
+    Result<store::AuditVerification> v = store::VerifyAuditTrail(lease->connection());
+    if (!v.ok()) return Fail(v.status().message(), EXIT_UNAVAILABLE);
+    if (v->broken) {
+      std::cout << "audit trail BROKEN at event " << v->broken->seq << " (stripe " << v->broken->stripe << " #"
+                << v->broken->stripe_seq << "): " << v->broken->reason << "\n";
+      return 1;
+    }
+    std::cout << "audit trail intact: " << v->events << " events in " << v->heads.size() << " chains\n";
+    for (const auto& [stripe, head] : v->heads) {
+      std::cout << "  chain " << stripe << ": " << head.first << " events, head " << head.second << "\n";
+    }
+    return EXIT_OK;
+  }
 
   int Help() {
     Poco::Util::HelpFormatter formatter(options());
@@ -197,8 +221,14 @@ class Limsd final : public Poco::Util::ServerApplication {
     Result<store::ConnectionPool::Lease> lease = pool.Acquire();
     if (!lease.ok()) return Fail(lease.status().message(), EXIT_UNAVAILABLE);
     store::MysqlUserStore users(lease->connection());
+    SystemClock clock;
+    store::UnitOfWork work(lease->connection(), store::Actor{}, clock.Now());
     Result<User> user = users.CreateUser(NewUser{admin_name_, admin_name_, {Role::kAdmin}, std::nullopt, *hash});
     if (!user.ok()) return Fail("cannot create " + admin_name_ + ": " + user.status().message(), EXIT_CANTCREAT);
+    work.Record(UserCreatedChange(*user));
+    if (Status committed = work.Commit(std::nullopt, nullptr); !committed.ok()) {
+      return Fail("cannot create " + admin_name_ + ": " + committed.message(), EXIT_CANTCREAT);
+    }
     if (generated) std::cout << "password for " << admin_name_ << ": " << *password << "\n";
     std::cerr << "limsd: administrator " << admin_name_ << " created\n";
     return EXIT_OK;
@@ -252,6 +282,8 @@ class Limsd final : public Poco::Util::ServerApplication {
     if (!common.ok()) return Fail(common.status().message(), EXIT_CONFIG);
     Result<std::string> dummy = auth::HashPassword(auth::GeneratePassword(), s.argon2);
     if (!dummy.ok()) return Fail(dummy.status().message(), EXIT_SOFTWARE);
+    Result<std::vector<District>> districts = catalog::LoadDistricts(s.catalog_dir + "/districts/districts.json");
+    if (!districts.ok()) return Fail("catalog: " + districts.status().message(), EXIT_CONFIG);
     http::SessionAuthenticator authenticator(pool, clock);
     http::AppContext context{.pool = pool,
                              .clock = clock,
@@ -266,11 +298,17 @@ class Limsd final : public Poco::Util::ServerApplication {
                              .argon2 = s.argon2,
                              .dummy_password_hash = *dummy,
                              .session_ttl = std::chrono::seconds(s.session_ttl_s),
-                             .tls = !s.tls_cert.empty()};
+                             .tls = !s.tls_cert.empty(),
+                             .districts = std::move(districts).value(),
+                             .instrument_gate = nullptr,
+                             .public_base_url = s.public_base_url};
     http::Router router;
     http::AddAuthRoutes(router, context);
     http::AddSystemRoutes(router, context);
     http::AddSampleRoutes(router, context);
+    http::AddWorkflowRoutes(router, context);
+    http::AddOrganizationRoutes(router, context);
+    http::AddAuditRoutes(router, context);
     http::AddCatalogRoutes(router, context);
     http::AddWebRoutes(router, context);
 

@@ -53,6 +53,8 @@ Status ReadHttp(const Poco::Util::AbstractConfiguration& c, Settings* s) {
   s->max_body_bytes =
       static_cast<size_t>(c.getInt64("http.max_body_bytes", static_cast<Poco::Int64>(s->max_body_bytes)));
   s->port_file = c.getString("http.port_file", "");
+  // Where people reach the lab's server: QR codes on labels and certificates point there.
+  s->public_base_url = c.getString("http.public_url", "http://localhost:" + std::to_string(s->http_port));
   if (s->http_port < 0 || s->http_port > 65535) return Status::InvalidArgument("http.port must be 0..65535");
   if (s->http_threads < 1) return Status::InvalidArgument("http.threads must be at least 1");
   return Status::Ok();

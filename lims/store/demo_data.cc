@@ -2,28 +2,33 @@
 
 #include "lims/core/sample_service.h"
 #include "lims/store/mysql_sample_store.h"
+#include "lims/store/unit_of_work.h"
 
 namespace lims::store {
 namespace {
 
+Organization Exporter(const char* name, const char* short_name, const char* iec, const char* gstin,
+                      const char* address, const char* district, const char* product) {
+  Organization o;
+  o.name = name;
+  o.short_name = short_name;
+  o.iec = iec;
+  o.gstin = gstin;
+  o.address = address;
+  o.district = district;
+  o.state = "Uttar Pradesh";
+  o.odop_product = product;
+  return o;
+}
+
 Organization Sikandra() {
-  return {0,
-          "Sikandra Footwear Exports Pvt Ltd",
-          "0512345678",
-          "09AAACS1234F1ZQ",
-          "12 Sikandra Industrial Area, Agra 282007",
-          "Agra",
-          "Leather footwear"};
+  return Exporter("Sikandra Footwear Exports Pvt Ltd", "Sikandra Footwear", "0512345678", "09AAACS1234F1ZQ",
+                  "12 Sikandra Industrial Area, Agra 282007", "Agra", "Leather footwear");
 }
 
 Organization Jajmau() {
-  return {0,
-          "Jajmau Leather Works",
-          "0598765432",
-          "09AABCJ5678K1Z3",
-          "Plot 7, Jajmau, Kanpur 208010",
-          "Kanpur Nagar",
-          "Leather products"};
+  return Exporter("Jajmau Leather Works", "Jajmau Leather", "0598765432", "09AABCJ5678K1ZZ",
+                  "Plot 7, Jajmau, Kanpur 208010", "Kanpur Nagar", "Leather products");
 }
 
 NewSample Boot(int64_t exporter) {
@@ -75,14 +80,36 @@ NewSample PlannedBoot(int64_t exporter) {
 Status EnterFirstResult(SampleService& service, const SampleRecord& sample, const char* value) {
   if (sample.tests.empty()) return Status::Ok();
   const TestRecord& t = sample.tests.front();
-  ResultEntry entry{{value, value}, t.limit.unit, std::string("0.5"), "demo data"};
+  ResultEntry entry;
+  entry.values = {value, value};
+  entry.unit = t.limit.unit;
+  entry.uncertainty = "0.5";
+  entry.remarks = "demo data";
+  entry.temperature_c = "23.0";
+  entry.humidity_pct = "50";
   return service.EnterResult(t.id, entry).status();
+}
+
+Status RegisterDemoSamples(MysqlSampleStore& store, UnitOfWork& work, const Clock& clock, const Lab& lab,
+                           const Catalog* catalog, int64_t agra, int64_t kanpur) {
+  SampleService service(store, clock, lab.code, SampleService::Options{catalog, &work, nullptr, {0, "system"}});
+  Result<SampleRecord> boot = service.Register(Boot(agra));
+  if (!boot.ok()) return boot.status();
+  LIMS_RETURN_IF_ERROR(EnterFirstResult(service, *boot, "1.2"));
+  Result<SampleRecord> sandal = service.Register(Sandal(kanpur));
+  if (!sandal.ok()) return sandal.status();
+  LIMS_RETURN_IF_ERROR(EnterFirstResult(service, *sandal, "4.8"));
+  LIMS_RETURN_IF_ERROR(service.Register(Boot(kanpur)).status());
+  if (catalog == nullptr) return Status::Ok();
+  return service.Register(PlannedBoot(agra)).status();
 }
 
 }  // namespace
 
+// Loads the demo lab as one unit of work done by the system: all of it, audited, or nothing.
 Status LoadDemoData(sql::Connection& connection, const Lab& lab, const Clock& clock, const Catalog* catalog) {
   MysqlSampleStore store(connection);
+  UnitOfWork work(connection, Actor{}, clock.Now());
   LIMS_RETURN_IF_ERROR(store.EnsureLab(lab));
   Result<int64_t> agra = store.EnsureOrganization(Sikandra());
   if (!agra.ok()) return agra.status();
@@ -91,18 +118,9 @@ Status LoadDemoData(sql::Connection& connection, const Lab& lab, const Clock& cl
   SampleQuery first;
   first.limit = 1;
   Result<std::vector<SampleRecord>> existing = store.ListSamples(first);
-  if (!existing.ok() || !existing->empty()) return existing.status();
-
-  SampleService service(store, clock, lab.code, catalog);
-  Result<SampleRecord> boot = service.Register(Boot(*agra));
-  if (!boot.ok()) return boot.status();
-  LIMS_RETURN_IF_ERROR(EnterFirstResult(service, *boot, "1.2"));
-  Result<SampleRecord> sandal = service.Register(Sandal(*kanpur));
-  if (!sandal.ok()) return sandal.status();
-  LIMS_RETURN_IF_ERROR(EnterFirstResult(service, *sandal, "4.8"));
-  LIMS_RETURN_IF_ERROR(service.Register(Boot(*kanpur)).status());
-  if (catalog == nullptr) return Status::Ok();
-  return service.Register(PlannedBoot(*agra)).status();
+  if (!existing.ok()) return existing.status();
+  if (existing->empty()) LIMS_RETURN_IF_ERROR(RegisterDemoSamples(store, work, clock, lab, catalog, *agra, *kanpur));
+  return work.Commit(std::nullopt, nullptr);
 }
 
 }  // namespace lims::store

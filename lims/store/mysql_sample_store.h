@@ -24,7 +24,17 @@ class MysqlSampleStore final : public SampleStore {
   Result<std::vector<SampleRecord>> ListSamples(const SampleQuery& query) override;
   Result<TestRecord> FindTest(int64_t test_id) override;
   Result<ResultRecord> AddResult(const TestRecord& test, const ResultRecord& result) override;
+  Result<ReviewRecord> AddReview(const TestRecord& test, const ReviewRecord& review) override;
+  Result<TestRecord> Retest(const TestRecord& test, const std::string& reason, int64_t by, Timestamp at) override;
+  Result<TestRecord> AssignTest(const TestRecord& test, std::optional<int64_t> assignee) override;
+  Result<CustodyEvent> AddCustody(const SampleRecord& sample, const CustodyEvent& event,
+                                  const std::string& portion_description) override;
+  Status UpdateSample(int64_t sample_id, SampleStatus status) override;
+  Result<SampleProgress> Progress(std::string_view number) override;
+  Result<std::vector<WorkItem>> Worklist(const WorklistQuery& query) override;
   Result<std::vector<Organization>> ListOrganizations() override;
+  Result<Organization> FindOrganization(int64_t id) override;
+  Result<Organization> CreateOrganization(const Organization& org, int64_t created_by) override;
 
   // Creates or updates the lab row for `lab` (its identity comes from configuration).
   Status EnsureLab(const Lab& lab);

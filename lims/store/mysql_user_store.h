@@ -26,6 +26,7 @@ namespace lims::store {
 class MysqlUserStore final : public UserStore {
  public:
   explicit MysqlUserStore(sql::Connection& connection) : c_(connection) {}
+  sql::Connection& connection() { return c_; }
 
   // Also kUnprocessable (field "organization") when organization_id names no organisation.
   Result<User> CreateUser(const NewUser& user) override;

@@ -33,6 +33,7 @@ Status FromSqlException(const sql::SQLException& e, std::string_view what) {
     return Status::Unavailable(detail);
   }
   if (code == 1062) return Status::Conflict(detail);
+  if (code == 1213 || code == 1205) return Status::Aborted(detail);  // deadlock, lock wait timeout
   return Status::Internal(detail);
 }
 

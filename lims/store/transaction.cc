@@ -5,14 +5,15 @@
 
 namespace lims::store {
 
-Transaction::Transaction(sql::Connection& c) : connection_(c) {
-  connection_.setAutoCommit(false);
+Transaction::Transaction(sql::Connection& c) : connection_(c), nested_(!c.getAutoCommit()) {
+  if (!nested_) connection_.setAutoCommit(false);
 }
 
 Transaction::~Transaction() {
   // A destructor must not throw. If the rollback fails the connection is already broken: the
   // server discards the open transaction when the connection closes, and the caller's error
   // path marks the pooled connection broken.
+  if (nested_) return;
   try {
     if (!committed_) connection_.rollback();
     connection_.setAutoCommit(true);
@@ -21,7 +22,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::Commit() {
-  connection_.commit();
+  if (!nested_) connection_.commit();
   committed_ = true;
 }
 

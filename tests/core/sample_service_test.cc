@@ -323,7 +323,8 @@ TEST_F(SampleServiceTest, SecondEntryIsConflict) {
 }
 
 TEST_F(SampleServiceTest, StoreRejectsAStaleEntry) {
-  // Two requests read the test while it is pending; the store lets only the first one write.
+  // Two requests read the test at version 1; the store lets only the first one write, and the
+  // second is told by the version, not by the status.
   const int64_t test_id = RegisterChromiumTest();
   Result<TestRecord> stale = store_.FindTest(test_id);
   ASSERT_OK(stale);
@@ -331,6 +332,28 @@ TEST_F(SampleServiceTest, StoreRejectsAStaleEntry) {
   Result<ResultRecord> late = store_.AddResult(*stale, ResultRecord{});
   ASSERT_FALSE(late.ok());
   EXPECT_EQ(late.status().code(), Status::Code::kConflict);
+  EXPECT_EQ(late.status().message(), "test " + std::to_string(test_id) + " changed meanwhile");
+  Result<TestRecord> test = store_.FindTest(test_id);
+  ASSERT_OK(test);
+  EXPECT_EQ(test->version, 2);
+  EXPECT_EQ(test->result->values, std::vector<std::string>{"1.0"});
+}
+
+TEST_F(SampleServiceTest, StoreRejectsAStaleCorrectionOfARejectedTest) {
+  // A rejected test may be entered again, but only by whoever read its current version.
+  const int64_t test_id = RegisterChromiumTest();
+  ASSERT_OK(service_.EnterResult(test_id, Entry({"1.0"})));
+  Result<TestRecord> entered = store_.FindTest(test_id);
+  ASSERT_OK(entered);
+  ReviewRecord reject;
+  reject.decision = "reject";
+  reject.comment = "wrong extraction";
+  ASSERT_OK(store_.AddReview(*entered, reject));
+  Result<TestRecord> rejected = store_.FindTest(test_id);
+  ASSERT_OK(rejected);
+  EXPECT_EQ(store_.AddResult(*entered, ResultRecord{}).status().code(), Status::Code::kConflict);
+  ASSERT_OK(store_.AddResult(*rejected, ResultRecord{}));
+  EXPECT_EQ(store_.AddResult(*rejected, ResultRecord{}).status().code(), Status::Code::kConflict);
 }
 
 TEST_F(SampleServiceTest, ConcurrentEntriesLetExactlyOneWin) {
@@ -417,7 +440,37 @@ TEST_F(SampleServiceTest, FaultyStoreFailsEveryMethod) {
   EXPECT_EQ(faulty.ListSamples(SampleQuery{}).status().code(), Status::Code::kInternal);
   EXPECT_EQ(faulty.FindTest(1).status().code(), Status::Code::kInternal);
   EXPECT_EQ(faulty.AddResult(TestRecord{}, ResultRecord{}).status().code(), Status::Code::kInternal);
+  EXPECT_EQ(faulty.AddReview(TestRecord{}, ReviewRecord{}).status().code(), Status::Code::kInternal);
+  EXPECT_EQ(faulty.Retest(TestRecord{}, "spilled", 1, clock_.Now()).status().code(), Status::Code::kInternal);
+  EXPECT_EQ(faulty.AssignTest(TestRecord{}, 7).status().code(), Status::Code::kInternal);
+  EXPECT_EQ(faulty.AddCustody(SampleRecord{}, CustodyEvent{}, "").status().code(), Status::Code::kInternal);
+  EXPECT_EQ(faulty.UpdateSample(1, SampleStatus::kReady).code(), Status::Code::kInternal);
+  EXPECT_EQ(faulty.Worklist(WorklistQuery{}).status().code(), Status::Code::kInternal);
+  EXPECT_EQ(faulty.Progress("AGR-2026-000001").status().code(), Status::Code::kInternal);
   EXPECT_EQ(faulty.ListOrganizations().status().code(), Status::Code::kInternal);
+  EXPECT_EQ(faulty.FindOrganization(1).status().code(), Status::Code::kInternal);
+  EXPECT_EQ(faulty.CreateOrganization(Organization{}, 1).status().code(), Status::Code::kInternal);
+}
+
+TEST_F(SampleServiceTest, FaultyStoreForwardsEveryMethodWhenHealthy) {
+  const int64_t test_id = RegisterChromiumTest();
+  FaultyStore faulty(store_);
+  Result<TestRecord> test = faulty.FindTest(test_id);
+  ASSERT_OK(test);
+  Result<TestRecord> assigned = faulty.AssignTest(*test, 7);
+  ASSERT_OK(assigned);
+  EXPECT_EQ(assigned->assignee_id, 7);
+  ASSERT_OK(faulty.Worklist(WorklistQuery{}));
+  ASSERT_OK(faulty.Progress("AGR-2026-000001"));
+  Result<SampleRecord> sample = faulty.FindSample("AGR-2026-000001");
+  ASSERT_OK(sample);
+  ASSERT_OK(faulty.UpdateSample(sample->id, SampleStatus::kInTesting));
+  Organization org;
+  org.name = "Kanpur Tannery";
+  org.iec = "0512345678";
+  Result<Organization> created = faulty.CreateOrganization(org, 1);
+  ASSERT_OK(created);
+  ASSERT_OK(faulty.FindOrganization(created->id));
 }
 
 // A catalog with REACH entries 47 (Cr(VI) in leather parts) and 61 (DMFu in the whole product).
@@ -571,7 +624,7 @@ TEST_F(InMemorySampleStoreTest, ListSamplesFiltersByStatus) {
   ASSERT_OK(service_.Register(Intake()));          // AGR-2026-000002
   ASSERT_OK(service_.EnterResult(test_id, Entry({"1.0"})));
   SampleQuery query;
-  query.status = SampleStatus::kInTesting;
+  query.status = SampleStatus::kUnderReview;  // its only test is entered
   EXPECT_EQ(Numbers(query), std::vector<std::string>{"AGR-2026-000001"});
   query.status = SampleStatus::kReceived;
   EXPECT_EQ(Numbers(query), std::vector<std::string>{"AGR-2026-000002"});
@@ -635,6 +688,251 @@ TEST_F(InMemorySampleStoreTest, AddResultToUnknownTestIsNotFound) {
   TestRecord ghost;
   ghost.id = 999;
   EXPECT_EQ(store_.AddResult(ghost, ResultRecord{}).status().code(), Status::Code::kNotFound);
+}
+
+TEST_F(InMemorySampleStoreTest, AddResultKeepsTheRejectedResultAsHistory) {
+  const int64_t test_id = RegisterChromiumTest();
+  Result<TestRecord> test = store_.FindTest(test_id);
+  ASSERT_OK(test);
+  ResultRecord first;
+  first.values = {"1.0"};
+  ASSERT_OK(store_.AddResult(*test, first));
+  test = store_.FindTest(test_id);
+  ASSERT_OK(test);
+  ReviewRecord review;
+  review.decision = "reject";
+  review.reviewer_id = 2;
+  Result<ReviewRecord> stored_review = store_.AddReview(*test, review);
+  ASSERT_OK(stored_review);
+  EXPECT_GT(stored_review->id, 0);
+  EXPECT_EQ(stored_review->test_id, test_id);
+  test = store_.FindTest(test_id);
+  ASSERT_OK(test);
+  EXPECT_EQ(test->status, TestStatus::kRejected);
+  EXPECT_EQ(test->version, 3);
+  ResultRecord second;
+  second.values = {"1.1"};
+  ASSERT_OK(store_.AddResult(*test, second));
+  test = store_.FindTest(test_id);
+  ASSERT_OK(test);
+  EXPECT_EQ(test->status, TestStatus::kEntered);
+  EXPECT_EQ(test->version, 4);
+  EXPECT_EQ(test->result->values, std::vector<std::string>{"1.1"});
+  ASSERT_EQ(test->earlier_results.size(), 1u);
+  EXPECT_EQ(test->earlier_results[0].values, std::vector<std::string>{"1.0"});
+  ASSERT_EQ(test->reviews.size(), 1u);
+  EXPECT_EQ(test->reviews[0].decision, "reject");
+}
+
+TEST_F(InMemorySampleStoreTest, AddReviewNeedsAnEnteredTestAndAKnownDecision) {
+  const int64_t test_id = RegisterChromiumTest();
+  Result<TestRecord> test = store_.FindTest(test_id);
+  ASSERT_OK(test);
+  ReviewRecord review;
+  review.decision = "approve";
+  EXPECT_EQ(store_.AddReview(*test, review).status().code(), Status::Code::kConflict);  // pending
+  ASSERT_OK(store_.AddResult(*test, ResultRecord{}));
+  test = store_.FindTest(test_id);
+  ASSERT_OK(test);
+  review.decision = "maybe";
+  EXPECT_EQ(store_.AddReview(*test, review).status().code(), Status::Code::kInvalidArgument);
+}
+
+TEST_F(InMemorySampleStoreTest, RetestInvalidatesAndOpensTheRepeat) {
+  const int64_t test_id = RegisterChromiumTest();
+  Result<TestRecord> test = store_.FindTest(test_id);
+  ASSERT_OK(test);
+  ASSERT_OK(store_.AssignTest(*test, 3));
+  test = store_.FindTest(test_id);
+  ASSERT_OK(test);
+  ASSERT_OK(store_.AddResult(*test, ResultRecord{}));
+  test = store_.FindTest(test_id);
+  ASSERT_OK(test);
+  Result<TestRecord> repeat = store_.Retest(*test, "balance drifted", 4, clock_.Now());
+  ASSERT_OK(repeat);
+  EXPECT_NE(repeat->id, test_id);
+  EXPECT_EQ(repeat->status, TestStatus::kPending);
+  EXPECT_EQ(repeat->attempt, 2);
+  EXPECT_EQ(repeat->replaces_test_id, test_id);
+  EXPECT_FALSE(repeat->result.has_value());
+  EXPECT_FALSE(repeat->assignee_id.has_value());
+  EXPECT_EQ(repeat->version, 1);
+  EXPECT_EQ(repeat->requirement, kChromium);
+  EXPECT_EQ(repeat->limit.ToDisplay(), "< 3 mg/kg");
+  Result<TestRecord> old = store_.FindTest(test_id);
+  ASSERT_OK(old);
+  EXPECT_EQ(old->status, TestStatus::kInvalidated);
+  EXPECT_EQ(old->replaced_by_test_id, repeat->id);
+  EXPECT_EQ(old->invalidation_reason, "balance drifted");
+  Result<SampleRecord> sample = store_.FindSample("AGR-2026-000001");
+  ASSERT_OK(sample);
+  ASSERT_EQ(sample->tests.size(), 2u);
+  EXPECT_EQ(sample->tests[1].id, repeat->id);
+  // The stale copy cannot invalidate it a second time.
+  EXPECT_EQ(store_.Retest(*test, "balance drifted", 4, clock_.Now()).status().code(), Status::Code::kConflict);
+}
+
+TEST_F(InMemorySampleStoreTest, AssignTestIsConditionalOnTheVersion) {
+  const int64_t test_id = RegisterChromiumTest();
+  Result<TestRecord> test = store_.FindTest(test_id);
+  ASSERT_OK(test);
+  Result<TestRecord> assigned = store_.AssignTest(*test, 5);
+  ASSERT_OK(assigned);
+  EXPECT_EQ(assigned->assignee_id, 5);
+  EXPECT_EQ(assigned->version, 2);
+  EXPECT_EQ(store_.AssignTest(*test, 6).status().code(), Status::Code::kConflict);
+  Result<TestRecord> released = store_.AssignTest(*assigned, std::nullopt);
+  ASSERT_OK(released);
+  EXPECT_FALSE(released->assignee_id.has_value());
+}
+
+TEST_F(InMemorySampleStoreTest, SplitCreatesNumberedPortions) {
+  ASSERT_OK(service_.Register(Intake()));
+  Result<SampleRecord> sample = store_.FindSample("AGR-2026-000001");
+  ASSERT_OK(sample);
+  CustodyEvent split;
+  split.event = "split";
+  split.at = clock_.Now();
+  Result<CustodyEvent> first = store_.AddCustody(*sample, split, "left shoe");
+  ASSERT_OK(first);
+  EXPECT_EQ(first->portion, "AGR-2026-000001-P1");
+  Result<CustodyEvent> second = store_.AddCustody(*sample, split, "right shoe");
+  ASSERT_OK(second);
+  EXPECT_EQ(second->portion, "AGR-2026-000001-P2");
+  sample = store_.FindSample("AGR-2026-000001");
+  ASSERT_OK(sample);
+  ASSERT_EQ(sample->portions.size(), 2u);
+  EXPECT_EQ(sample->portions[0].ordinal, 1);
+  EXPECT_EQ(sample->portions[0].description, "left shoe");
+  EXPECT_EQ(sample->portions[1].code, "AGR-2026-000001-P2");
+  ASSERT_EQ(sample->custody.size(), 3u);
+  EXPECT_EQ(sample->custody[2].portion, "AGR-2026-000001-P2");
+}
+
+TEST_F(InMemorySampleStoreTest, AddCustodyIsConditionalOnTheSampleVersion) {
+  ASSERT_OK(service_.Register(Intake()));
+  Result<SampleRecord> sample = store_.FindSample("AGR-2026-000001");
+  ASSERT_OK(sample);
+  ASSERT_OK(store_.UpdateSample(sample->id, SampleStatus::kReceived));  // a change of the sample
+  CustodyEvent moved;
+  moved.event = "moved";
+  moved.location = "Fridge 2";
+  Result<CustodyEvent> r = store_.AddCustody(*sample, moved, "");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kConflict);
+  EXPECT_EQ(r.status().message(), "sample AGR-2026-000001 changed meanwhile");
+}
+
+TEST_F(InMemorySampleStoreTest, AddCustodyRefusesForeignReferences) {
+  ASSERT_OK(service_.Register(Intake()));
+  Result<SampleRecord> sample = store_.FindSample("AGR-2026-000001");
+  ASSERT_OK(sample);
+  CustodyEvent handed;
+  handed.event = "handed_to_test";
+  handed.test_id = 999;
+  Result<CustodyEvent> r = store_.AddCustody(*sample, handed, "");
+  EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable);
+  EXPECT_EQ(Fields(r.status()), std::vector<std::string>{"test"});
+  CustodyEvent moved;
+  moved.event = "moved";
+  moved.portion = "AGR-2026-000001-P9";
+  r = store_.AddCustody(*sample, moved, "");
+  EXPECT_EQ(Fields(r.status()), std::vector<std::string>{"portion"});
+}
+
+TEST_F(InMemorySampleStoreTest, UpdateSampleBumpsTheVersionEvenWhenTheStatusStays) {
+  ASSERT_OK(service_.Register(Intake()));
+  Result<SampleRecord> before = store_.FindSample("AGR-2026-000001");
+  ASSERT_OK(before);
+  ASSERT_OK(store_.UpdateSample(before->id, SampleStatus::kReceived));
+  ASSERT_OK(store_.UpdateSample(before->id, SampleStatus::kInTesting));
+  Result<SampleRecord> after = store_.FindSample("AGR-2026-000001");
+  ASSERT_OK(after);
+  EXPECT_EQ(after->version, before->version + 2);
+  EXPECT_EQ(after->status, SampleStatus::kInTesting);
+  EXPECT_EQ(store_.UpdateSample(4242, SampleStatus::kReady).code(), Status::Code::kNotFound);
+}
+
+TEST_F(InMemorySampleStoreTest, WorklistFiltersAndPages) {
+  NewSample soon = Intake({kChromium, kFlex});
+  soon.due_date = "2026-11-30";
+  NewSample later = Intake({kChromium});
+  later.due_date = "2026-12-20";
+  Result<SampleRecord> a = service_.Register(soon);   // tests 1 (chromium), 2 (flex)
+  Result<SampleRecord> b = service_.Register(later);  // test 3 (chromium)
+  ASSERT_OK(a);
+  ASSERT_OK(b);
+  const int64_t chromium_a = a->tests[0].id;
+  const int64_t flex_a = a->tests[1].id;
+  const int64_t chromium_b = b->tests[0].id;
+  ResultEntry entry = Entry({"1.0"});
+  entry.instrument = "UV-VIS-01";
+  ASSERT_OK(service_.EnterResult(chromium_a, entry));  // entered: off the worklist
+  Result<TestRecord> flex = store_.FindTest(flex_a);
+  ASSERT_OK(flex);
+  ASSERT_OK(store_.AssignTest(*flex, 9));
+
+  auto ids = [&](const WorklistQuery& q) {
+    std::vector<int64_t> out;
+    Result<std::vector<WorkItem>> items = store_.Worklist(q);
+    EXPECT_TRUE(items.ok()) << items.status().ToString();
+    if (items.ok()) {
+      for (const WorkItem& w : *items) out.push_back(w.test.id);
+    }
+    return out;
+  };
+  WorklistQuery q;
+  EXPECT_EQ(ids(q), (std::vector<int64_t>{flex_a, chromium_b}));
+  q.method = "EN ISO 17075-1";
+  EXPECT_EQ(ids(q), std::vector<int64_t>{chromium_b});
+  q = WorklistQuery{};
+  q.assignee = 9;
+  EXPECT_EQ(ids(q), std::vector<int64_t>{flex_a});
+  q.assignee = 0;
+  EXPECT_EQ(ids(q), std::vector<int64_t>{chromium_b});
+  q = WorklistQuery{};
+  q.due_before = "2026-12-01";
+  EXPECT_EQ(ids(q), std::vector<int64_t>{flex_a});
+  q = WorklistQuery{};
+  q.limit = 1;
+  EXPECT_EQ(ids(q), std::vector<int64_t>{flex_a});
+  q.after = flex_a;
+  EXPECT_EQ(ids(q), std::vector<int64_t>{chromium_b});
+
+  // A rejected test returns to the worklist, findable by the instrument its result named.
+  Result<TestRecord> entered = store_.FindTest(chromium_a);
+  ASSERT_OK(entered);
+  ReviewRecord reject;
+  reject.decision = "reject";
+  ASSERT_OK(store_.AddReview(*entered, reject));
+  q = WorklistQuery{};
+  q.instrument = "UV-VIS-01";
+  EXPECT_EQ(ids(q), std::vector<int64_t>{chromium_a});
+  Result<std::vector<WorkItem>> items = store_.Worklist(q);
+  ASSERT_OK(items);
+  ASSERT_EQ(items->size(), 1u);
+  EXPECT_EQ((*items)[0].sample_number, "AGR-2026-000001");
+  EXPECT_EQ((*items)[0].exporter_name, "Agra Leather Exports");
+  EXPECT_EQ((*items)[0].due_date, "2026-11-30");
+  EXPECT_EQ((*items)[0].received_at, clock_.Now());
+  EXPECT_EQ((*items)[0].test.status, TestStatus::kRejected);
+}
+
+TEST_F(InMemorySampleStoreTest, CreateOrganizationRefusesADuplicateIec) {
+  Organization org;
+  org.name = "Kanpur Tannery";
+  org.iec = "AAACK1234B";
+  Result<Organization> created = store_.CreateOrganization(org, 1);
+  ASSERT_OK(created);
+  EXPECT_GT(created->id, exporter_);
+  Result<Organization> found = store_.FindOrganization(created->id);
+  ASSERT_OK(found);
+  EXPECT_EQ(found->name, "Kanpur Tannery");
+  Result<Organization> again = store_.CreateOrganization(org, 1);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), Status::Code::kConflict);
+  EXPECT_EQ(again.status().message(), "an organization with IEC AAACK1234B exists");
+  EXPECT_EQ(store_.FindOrganization(4242).status().code(), Status::Code::kNotFound);
 }
 
 TEST_F(InMemorySampleStoreTest, ReportsEveryUnknownRequirement) {

@@ -137,7 +137,7 @@ TEST_F(ApiTest, FailingResultKeepsValuesAsSent) {
   EXPECT_EQ(JsonString(result, "uncertainty"), "0.5");
 }
 
-TEST_F(ApiTest, PassingResultMovesTheSampleIntoTesting) {
+TEST_F(ApiTest, PassingResultOfTheOnlyTestPutsTheSampleUnderReview) {
   Poco::JSON::Object::Ptr sample = Register();
   const std::string test_id = FirstTestId(sample);
   ASSERT_FALSE(test_id.empty());
@@ -148,7 +148,7 @@ TEST_F(ApiTest, PassingResultMovesTheSampleIntoTesting) {
   const HttpReply read = limsd().Get("/api/v1/samples/" + JsonString(sample, "number"));
   ASSERT_EQ(read.status, 200);
   Poco::JSON::Object::Ptr after = ParseJsonObject(read.body);
-  EXPECT_EQ(JsonString(after, "status"), "in_testing");
+  EXPECT_EQ(JsonString(after, "status"), "under_review");
   Poco::JSON::Object::Ptr test = JsonArrayObject(after, "tests", 0);
   ASSERT_FALSE(test.isNull()) << read.body;
   EXPECT_EQ(JsonString(test, "status"), "entered");

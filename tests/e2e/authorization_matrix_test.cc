@@ -64,8 +64,22 @@ const std::vector<RouteCase>& Routes() {
       {"GET", "/api/v1/samples", false, every_role},
       {"GET", "/api/v1/samples/{number}", false, every_role},
       {"GET", "/api/v1/samples/{number}/report.pdf", false, staff},
+      {"GET", "/api/v1/samples/{number}/label.pdf", false, {"technician"}},
+      {"GET", "/api/v1/samples/{number}/label.zpl", false, {"technician"}},
+      {"POST", "/api/v1/samples/{number}/custody", false, {"technician"}},
+      {"GET", "/api/v1/tests/{id}", false, staff},
       {"POST", "/api/v1/tests/{id}/results", false, {"technician"}},
+      {"POST", "/api/v1/tests/{id}/review", false, {"reviewer"}},
+      {"POST", "/api/v1/tests/{id}/retest", false, {"reviewer"}},
+      {"POST", "/api/v1/tests/{id}/assign", false, {"technician"}},
+      {"POST", "/api/v1/tests/{id}/claim", false, {"technician"}},
+      {"GET", "/api/v1/worklist", false, {"technician"}},
       {"GET", "/api/v1/organizations", false, {"admin", "technician"}},
+      {"POST", "/api/v1/organizations", false, {"admin"}},
+      {"GET", "/api/v1/organizations/{id}", false, every_role},
+      {"GET", "/api/v1/districts", false, every_role},
+      {"GET", "/api/v1/audit", false, {"auditor", "admin"}},
+      {"GET", "/api/v1/audit/verify", false, {"auditor", "admin"}},
       {"GET", "/api/v1/standards", false, every_role},
       {"GET", "/api/v1/standards/{id}/requirements", false, every_role},
       {"POST", "/api/v1/test-plans", false, {"technician"}},
@@ -112,6 +126,7 @@ class AuthorizationMatrixTest : public ::testing::Test {
     fill("/api/v1/tests/", "{id}", test_id_);
     fill("/api/v1/users/", "{id}", victim_id_);
     fill("/api/v1/api-tokens/", "{id}", api_token_id_);
+    fill("/api/v1/organizations/", "{id}", org_id_);
     std::string standard;
     Poco::URI::encode(standard_id_, "/?#%&+ ", standard);
     fill("/api/v1/standards/", "{id}", standard);
@@ -152,6 +167,7 @@ class AuthorizationMatrixTest : public ::testing::Test {
         "('Matrix Leather Exports', '0577000001', 'Agra', 'Agra', 'Leather footwear')");
     const std::string org = db_->QueryValue("SELECT id FROM organizations WHERE iec = '0577000001'");
     if (org.empty()) throw std::runtime_error("the organization was not inserted");
+    org_id_ = org;
     for (const std::string& role : RoleNames()) {
       CreateUser(Username(role), role, role == "exporter" ? org : "");
       tokens_[role] = limsd_->Login(Username(role), kPassword);
@@ -188,6 +204,7 @@ class AuthorizationMatrixTest : public ::testing::Test {
   static inline std::string test_id_;
   static inline std::string victim_id_;
   static inline std::string api_token_id_;
+  static inline std::string org_id_;
   static inline std::string standard_id_;
 };
 
@@ -229,7 +246,7 @@ TEST_F(AuthorizationMatrixTest, AnonymousCallersGet401OnEveryNonPublicRoute) {
     EXPECT_EQ(Header(reply, "WWW-Authenticate"), "Bearer");
     ++refused;
   }
-  EXPECT_EQ(refused, 19);
+  EXPECT_EQ(refused, 33);  // 39 routes, 6 of them public
 }
 
 TEST_F(AuthorizationMatrixTest, UnknownTokensGet401OnEveryNonPublicRoute) {
@@ -255,8 +272,9 @@ TEST_F(AuthorizationMatrixTest, RolesTheRouteDoesNotAdmitGet403) {
       ++refused;
     }
   }
-  // 7 admin-only routes × 5 roles, 3 technician-only × 5, organizations × 4, report.pdf × 1.
-  EXPECT_EQ(refused, 7 * 5 + 3 * 5 + 4 + 1);
+  // 8 admin-only routes × 5 roles, 9 technician-only × 5, 2 reviewer-only × 5, organizations
+  // list × 4, 2 audit routes × 4, and the 2 staff-only reads (report.pdf, a test) × 1 (exporter).
+  EXPECT_EQ(refused, 8 * 5 + 9 * 5 + 2 * 5 + 4 + 2 * 4 + 2 * 1);
 }
 
 TEST_F(AuthorizationMatrixTest, AdmittedRolesGetPastTheGate) {
@@ -273,7 +291,7 @@ TEST_F(AuthorizationMatrixTest, AdmittedRolesGetPastTheGate) {
       ++admitted;
     }
   }
-  EXPECT_EQ(admitted, 25 * 6 - (7 * 5 + 3 * 5 + 4 + 1));
+  EXPECT_EQ(admitted, 39 * 6 - (8 * 5 + 9 * 5 + 2 * 5 + 4 + 2 * 4 + 2 * 1));
   // The role users' own sessions survived the calls (none was used for a logout).
   for (const std::string& role : RoleNames()) {
     EXPECT_EQ(limsd().CallAs(TokenOf(role), "GET", "/api/v1/auth/me", "").status, 200) << role;

@@ -29,7 +29,7 @@ class FakeAuthenticator final : public Authenticator {
 class DispatchTest : public ::testing::Test {
  protected:
   Request Make(const std::string& method, const std::string& path, const std::string& bearer = "") {
-    Request req{method, path, {}, {}, {}, "", "id", "127.0.0.1", std::nullopt};
+    Request req{method, path, {}, {}, {}, "", "id", "127.0.0.1", std::nullopt, ""};
     if (!bearer.empty()) req.headers["authorization"] = "Bearer " + bearer;
     return req;
   }

@@ -85,8 +85,26 @@ const std::map<std::string, Rule>& ExpectedTable() {
       {"GET /api/v1/samples", RolesRule(EveryRole())},
       {"GET /api/v1/samples/{number}", RolesRule(EveryRole())},
       {"GET /api/v1/samples/{number}/report.pdf", RolesRule(StaffRoles())},
+      {"GET /api/v1/samples/{number}/label.pdf", RolesRule({Role::kTechnician})},
+      {"GET /api/v1/samples/{number}/label.zpl", RolesRule({Role::kTechnician})},
+      {"POST /api/v1/samples/{number}/custody", RolesRule({Role::kTechnician})},
+      // Testing work: technicians enter and take work; reviewers (never the enterer, which the
+      // handler enforces) review and order retests; any staff member reads a test.
+      {"GET /api/v1/tests/{id}", RolesRule(StaffRoles())},
       {"POST /api/v1/tests/{id}/results", RolesRule({Role::kTechnician})},
+      {"POST /api/v1/tests/{id}/review", RolesRule({Role::kReviewer})},
+      {"POST /api/v1/tests/{id}/retest", RolesRule({Role::kReviewer})},
+      {"POST /api/v1/tests/{id}/assign", RolesRule({Role::kTechnician})},
+      {"POST /api/v1/tests/{id}/claim", RolesRule({Role::kTechnician})},
+      {"GET /api/v1/worklist", RolesRule({Role::kTechnician})},
+      // Organisations: administrators register them; an exporter reads only its own (handler).
       {"GET /api/v1/organizations", RolesRule({Role::kAdmin, Role::kTechnician})},
+      {"POST /api/v1/organizations", RolesRule({Role::kAdmin})},
+      {"GET /api/v1/organizations/{id}", RolesRule(EveryRole())},
+      {"GET /api/v1/districts", RolesRule(EveryRole())},
+      // The audit trail: auditors and administrators.
+      {"GET /api/v1/audit", RolesRule({Role::kAuditor, Role::kAdmin})},
+      {"GET /api/v1/audit/verify", RolesRule({Role::kAuditor, Role::kAdmin})},
       // The catalog: readable by every signed-in user; test-plan previews belong to intake.
       {"GET /api/v1/standards", RolesRule(EveryRole())},
       {"GET /api/v1/standards/{id}/requirements", RolesRule(EveryRole())},
@@ -179,6 +197,9 @@ class RouteTableTest : public ::testing::Test {
     AddAuthRoutes(router_, context_);
     AddSystemRoutes(router_, context_);
     AddSampleRoutes(router_, context_);
+    AddWorkflowRoutes(router_, context_);
+    AddOrganizationRoutes(router_, context_);
+    AddAuditRoutes(router_, context_);
     AddCatalogRoutes(router_, context_);
     AddWebRoutes(router_, context_);
   }
@@ -217,7 +238,10 @@ class RouteTableTest : public ::testing::Test {
                       .argon2 = auth::Argon2Params::ForTests(),
                       .dummy_password_hash = "",
                       .session_ttl = std::chrono::seconds(3600),
-                      .tls = false};
+                      .tls = false,
+                      .districts = {},
+                      .instrument_gate = nullptr,
+                      .public_base_url = "http://localhost:8080"};
   Router router_;
   log::Log log_{log::Options{"off", log::Format::kText}};
   OneRoleAuthenticator fake_auth_;
@@ -324,7 +348,8 @@ TEST_F(RouteTableTest, ExporterCannotReachUsersTokensOrReports) {
     const std::string key = Key(e);
     const bool sensitive = key.find("/users") != std::string::npos || key.find("/api-tokens") != std::string::npos ||
                            key.find("report.pdf") != std::string::npos ||
-                           key.find("/organizations") != std::string::npos;
+                           (key.find("/organizations") != std::string::npos &&
+                            key != "GET /api/v1/organizations/{id}");  // its own only: the handler checks
     if (!sensitive) continue;
     EXPECT_FALSE(e.access.Allows(exporter)) << "an exporter may call " << key;
   }

@@ -204,7 +204,8 @@ TEST_F(MysqlSampleStoreTest, EnteringAFailingResultJudgesAndMovesStatuses) {
 
   Result<SampleRecord> read = service_->Get(sample.number);
   ASSERT_OK(read);
-  EXPECT_EQ(read->status, SampleStatus::kInTesting);
+  // Its only test has a result awaiting the second person's review.
+  EXPECT_EQ(read->status, SampleStatus::kUnderReview);
   ASSERT_EQ(read->tests.size(), 1u);
   EXPECT_EQ(read->tests[0].status, TestStatus::kEntered);
   ASSERT_TRUE(read->tests[0].result.has_value());

@@ -1,0 +1,27 @@
+// InstrumentGate: the seam where result entry asks whether the named instrument may be used.
+//
+// The instruments issue implements it over the registry and its calibration records (ISO/IEC
+// 17025 6.4: equipment out of calibration must not be used). Until then no gate is installed and
+// the instrument id is recorded as entered.
+#ifndef LIMS_CORE_INSTRUMENT_GATE_H_
+#define LIMS_CORE_INSTRUMENT_GATE_H_
+
+#include <string>
+
+#include "lims/core/clock.h"
+#include "lims/core/sample.h"
+#include "lims/core/status.h"
+
+namespace lims {
+
+class InstrumentGate {
+ public:
+  virtual ~InstrumentGate() = default;
+  // Ok, or kUnprocessable with field "instrument" naming why it may not be used for `test` at `at`
+  // (unknown, out of service, calibration overdue, method not covered, value out of range).
+  virtual Status CheckUsable(const std::string& instrument, const TestRecord& test, Timestamp at) = 0;
+};
+
+}  // namespace lims
+
+#endif  // LIMS_CORE_INSTRUMENT_GATE_H_

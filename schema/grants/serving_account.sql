@@ -1,0 +1,19 @@
+-- The serving account's UPDATE grants, table by table (schema/GRANTS.md explains why).
+--
+-- Applied as root by `scripts/db.sh grants` after the migrations (a table-level GRANT needs the
+-- table to exist) and by the grants test. @DB@ and @USER@ are replaced by the database name and the
+-- quoted account ('pramaan'@'localhost'). Every table not listed here is append-only for limsd:
+-- audit_events above all, then results, result_values, custody_events, reviews, invalidations,
+-- portions, e_signatures, idempotency_keys and schema_migrations.
+REVOKE UPDATE ON `@DB@`.* FROM @USER@;
+GRANT UPDATE ON `@DB@`.`labs` TO @USER@;
+GRANT UPDATE ON `@DB@`.`organizations` TO @USER@;
+GRANT UPDATE ON `@DB@`.`standards` TO @USER@;
+GRANT UPDATE ON `@DB@`.`requirements` TO @USER@;
+GRANT UPDATE ON `@DB@`.`sample_counters` TO @USER@;
+GRANT UPDATE ON `@DB@`.`samples` TO @USER@;
+GRANT UPDATE ON `@DB@`.`tests` TO @USER@;
+GRANT UPDATE ON `@DB@`.`users` TO @USER@;
+GRANT UPDATE ON `@DB@`.`sessions` TO @USER@;
+GRANT UPDATE ON `@DB@`.`login_failures` TO @USER@;
+GRANT UPDATE ON `@DB@`.`audit_heads` TO @USER@;
