@@ -75,6 +75,9 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
     char latency[32];
     std::snprintf(latency, sizeof latency, "%.3f", static_cast<double>(micros.count()) / 1000.0);
+    if (!response.log_detail.empty()) {
+      log_.Error("request failed", {{"request_id", request.request_id}, {"error", response.log_detail}});
+    }
     log_.Info("request", {{"method", request.method},
                           {"path", request.path},
                           {"status", std::to_string(response.status)},

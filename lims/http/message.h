@@ -36,6 +36,8 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // What went wrong behind a 5xx, for the log only (never sent: it can hold SQL or paths).
+  std::string log_detail = {};
 };
 
 }  // namespace lims::http

@@ -142,7 +142,9 @@ Response ProblemFromStatus(const Status& status) {
                              : status.code() == Status::Code::kAborted
                                  ? "the database was busy with a conflicting change; try again"
                                  : status.message();
-  return Problem(code, TitleFor(status.code()), detail, status.field_errors());
+  Response r = Problem(code, TitleFor(status.code()), detail, status.field_errors());
+  if (code >= 500) r.log_detail = status.ToString();
+  return r;
 }
 
 }  // namespace lims::http

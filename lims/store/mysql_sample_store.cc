@@ -424,6 +424,26 @@ void AttachResults(sql::Connection& c, int64_t sample_id, std::vector<TestRecord
   }
 }
 
+// The results of one test (current and earlier), with their values: what review and retest need.
+void AttachTestResults(sql::Connection& c, TestRecord* test) {
+  Statement pv = Prepare(c,
+                         "SELECT v.result_id, v.value FROM result_values v JOIN results r ON r.id = v.result_id"
+                         " WHERE r.test_id = ? ORDER BY v.result_id, v.replicate");
+  pv->setInt64(1, test->id);
+  Rows vs(pv->executeQuery());
+  std::map<int64_t, std::vector<std::string>> values;
+  while (vs->next()) values[vs->getInt64(1)].push_back(vs->getString(2));
+  Statement ps = Prepare(c, std::string(kResultColumns) + "WHERE r.test_id = ? ORDER BY r.id");
+  ps->setInt64(1, test->id);
+  Rows rs(ps->executeQuery());
+  while (rs->next()) {
+    ResultRecord r = ResultFromRow(*rs);
+    r.values = values[r.id];
+    if (test->result) test->earlier_results.push_back(std::move(*test->result));
+    test->result = std::move(r);
+  }
+}
+
 std::vector<PortionRecord> LoadPortions(sql::Connection& c, int64_t sample_id) {
   Statement ps = Prepare(c, "SELECT * FROM portions WHERE sample_id = ? ORDER BY ordinal");
   ps->setInt64(1, sample_id);
@@ -595,7 +615,9 @@ Result<TestRecord> MysqlSampleStore::FindTest(int64_t test_id) {
     ps->setInt64(1, test_id);
     Rows rs(ps->executeQuery());
     if (!rs->next()) return Status::NotFound("no test " + std::to_string(test_id));
-    return TestFromRow(*rs);
+    TestRecord test = TestFromRow(*rs);
+    AttachTestResults(c_, &test);
+    return test;
   } catch (const sql::SQLException& e) {
     return FromSqlException(e, "reading a test");
   }
