@@ -94,11 +94,10 @@ Result<TestRecord> SampleService::LoadTest(int64_t test_id, std::optional<int> i
   if (!test.ok()) return test;
   // Every change of a sample or its tests first locks the sample (Progress reads it FOR UPDATE in
   // the database): writers of one sample queue there instead of deadlocking further on. The test
-  // is read again under the lock, so its version is current.
+  // need not be read again under the lock: every store write is conditional on the version read
+  // here, so a change that slipped in between is refused (409) like any concurrent change.
   Result<SampleProgress> locked = store_.Progress(test->sample_number);
   if (!locked.ok()) return locked.status();
-  test = store_.FindTest(test_id);
-  if (!test.ok()) return test;
   if (if_match && *if_match != test->version) {
     return StaleVersion("test " + std::to_string(test_id), test->version, *if_match);
   }
@@ -106,7 +105,7 @@ Result<TestRecord> SampleService::LoadTest(int64_t test_id, std::optional<int> i
 }
 
 Result<ResultRecord> SampleService::EnterResult(int64_t test_id, const ResultEntry& entry,
-                                                std::optional<int> if_match) {
+                                                std::optional<int> if_match, int* new_version) {
   Result<TestRecord> test = LoadTest(test_id, if_match);
   if (!test.ok()) return test.status();
   LIMS_RETURN_IF_ERROR(CheckTestTransition(test_id, test->status, TestStatus::kEntered));
@@ -141,6 +140,7 @@ Result<ResultRecord> SampleService::EnterResult(int64_t test_id, const ResultEnt
              .str(),
          ""});
   LIMS_RETURN_IF_ERROR(SyncSample(test->sample_number));
+  if (new_version != nullptr) *new_version = test->version + 1;  // the store's write incremented it
   return stored;
 }
 

@@ -51,7 +51,9 @@ class SampleService {
 
   // Evaluates the entry against the test's limit and records it with its verdict. The test must
   // be pending, or rejected (a corrected entry after a review rejection).
-  Result<ResultRecord> EnterResult(int64_t test_id, const ResultEntry& entry, std::optional<int> if_match = {});
+  // `new_version`, when given, receives the test's version after the entry (its new ETag).
+  Result<ResultRecord> EnterResult(int64_t test_id, const ResultEntry& entry, std::optional<int> if_match = {},
+                                   int* new_version = nullptr);
   // Four-eyes review of the current result: approve or reject (with a comment).
   Result<ReviewRecord> Review(int64_t test_id, ReviewDecision decision, const std::string& comment,
                               std::optional<int> if_match = {});

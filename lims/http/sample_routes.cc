@@ -159,6 +159,7 @@ reports::SampleReportData ReportData(const AppContext& ctx, const SampleRecord& 
   d.overall_verdict = JudgeSample(s).Describe();
   Timestamp latest = s.received_at;  // the report's date comes from the record, never the clock
   for (const TestRecord& t : s.tests) {
+    if (t.status == TestStatus::kInvalidated) continue;  // its repeat stands in its place
     reports::ReportResultRow row{t.standard + " " + t.clause, t.property, t.method, "", t.limit.unit,
                                  t.limit.ToDisplay(),         "pending",  ""};
     if (t.result) {

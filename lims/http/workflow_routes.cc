@@ -71,17 +71,16 @@ Response TestAfter(SampleService& service, store::MysqlSampleStore& store, int64
 Response EnterResult(AppContext& ctx, const Request& req) {
   Result<ResultEntry> entry = ReadResultEntry(req.body);
   if (!entry.ok()) return ProblemFromStatus(entry.status());
-  return OnTest(ctx, req, [&](SampleService& service, store::MysqlSampleStore& store, int64_t id,
+  return OnTest(ctx, req, [&](SampleService& service, store::MysqlSampleStore&, int64_t id,
                               std::optional<int> if_match) {
-    Result<ResultRecord> result = service.EnterResult(id, *entry, if_match);
+    int version = 0;
+    Result<ResultRecord> result = service.EnterResult(id, *entry, if_match, &version);
     if (!result.ok()) return ProblemFromStatus(result.status());
-    Result<TestRecord> test = store.FindTest(id);
-    if (!test.ok()) return ProblemFromStatus(test.status());
     // The contract's response is the evaluated result; the test's new state and ETag come along.
     JsonObject body = ResultJson(*result);
-    body.set("test_status", std::string(TestStatusName(test->status)));
-    body.set("test_version", test->version);
-    return JsonWithETag(201, body, test->version);
+    body.set("test_status", std::string(TestStatusName(TestStatus::kEntered)));
+    body.set("test_version", version);
+    return JsonWithETag(201, body, version);
   });
 }
 

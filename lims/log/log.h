@@ -15,6 +15,8 @@
 #include <string_view>
 #include <utility>
 
+#include "lims/core/audit.h"
+
 namespace lims::log {
 
 enum class Format { kText, kJson };
@@ -48,7 +50,7 @@ class Log {
 
 // Parses "text" / "json"; anything else is text.
 Format ParseFormat(std::string_view text);
-std::string JsonEscape(std::string_view text);
+using ::lims::JsonEscape;  // one escaping for log lines and audit documents (lims/core/audit.h)
 
 }  // namespace lims::log
 
