@@ -124,6 +124,15 @@ LimsdProcess::~LimsdProcess() {
   std::filesystem::remove_all(dir_, ec);
 }
 
+void LimsdProcess::Kill9() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
 bool LimsdProcess::running() const {
   return pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == 0;
 }

@@ -31,8 +31,12 @@ class LimsdProcess {
   LimsdProcess& operator=(const LimsdProcess&) = delete;
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   const std::string& log_path() const { return log_path_; }
   bool running() const;
+  // Kills the process with SIGKILL (a crash, as far as the database can tell) and reaps it. The
+  // destructor then expects nothing more of it, so a killed process does not fail the test.
+  void Kill9();
 
   // Plain calls are made as the staff user (admin, technician, reviewer, signatory) that the
   // harness creates through the API after `limsd --create-admin`.
