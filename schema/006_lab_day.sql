@@ -9,7 +9,9 @@
 ALTER TABLE organizations
   ADD COLUMN short_name VARCHAR(40)  NOT NULL DEFAULT '' AFTER name,
   ADD COLUMN state      VARCHAR(100) NOT NULL DEFAULT '' AFTER district,
-  ADD COLUMN created_by BIGINT UNSIGNED NULL;
+  ADD COLUMN created_by BIGINT UNSIGNED NULL,
+  -- One taxpayer registration, one exporter (several rows may have none: NULL).
+  ADD UNIQUE KEY uq_organizations_gstin (gstin);
 
 -- version: the ETag; every change of the sample or of one of its tests increments it.
 ALTER TABLE samples

@@ -1,4 +1,6 @@
-// Pramaan browser UI: sample list, sample detail with result entry, and sample registration.
+// Pramaan browser UI: the lab's day at a terminal. Samples (list, detail with tests, reviews,
+// history, portions, labels and chain of custody), sample registration, the technician's worklist,
+// a test's page with result entry and review, exporters (organizations) and the audit trail.
 //
 // Plain JavaScript, no framework. The Content-Security-Policy forbids inline scripts, inline
 // styles and inline handlers, so every node is built with createElement, every handler is attached
@@ -37,6 +39,41 @@ const CONDITIONS = [
   { value: 'damaged', label: 'Damaged' },
   { value: 'insufficient_quantity', label: 'Insufficient quantity' },
 ];
+
+const DECISION_RULES = [
+  { value: 'simple', label: 'Simple acceptance (measured value against the limit)' },
+  { value: 'guarded', label: 'Guarded acceptance (w = U): conditional verdicts near the limit' },
+];
+
+// A test's states (docs/workflow.md): what each means to the person at the terminal.
+const TEST_STATUSES = {
+  pending: { label: 'Pending', hint: 'Waiting for a result' },
+  entered: { label: 'Entered', hint: 'Result entered, waiting for review' },
+  approved: { label: 'Approved', hint: 'Result reviewed and approved' },
+  rejected: { label: 'Rejected', hint: 'Review rejected the result: enter a corrected one' },
+  invalidated: { label: 'Invalidated', hint: 'Replaced by a retest; kept as history' },
+};
+
+// Chain-of-custody events a technician can record ("received" is written by intake). `needs`
+// lists the fields each kind asks for; the server checks the same rules and names what is missing.
+const CUSTODY_EVENTS = [
+  { value: 'moved', label: 'Moved', needs: ['location'] },
+  { value: 'handed_to_test', label: 'Handed to test', needs: ['test'] },
+  { value: 'split', label: 'Split off a portion', needs: [] },
+  { value: 'returned', label: 'Returned to storage', needs: ['location'] },
+  { value: 'retained', label: 'Retained', needs: ['location', 'retain_until'] },
+  { value: 'consumed', label: 'Consumed', needs: ['note'] },
+  { value: 'disposed', label: 'Disposed', needs: ['note'] },
+];
+
+const WORKLIST_ASSIGNEES = [
+  { value: '', label: 'Anyone' },
+  { value: 'me', label: 'Me' },
+  { value: 'none', label: 'Unassigned' },
+];
+
+// Entities the audit trail records changes of.
+const AUDIT_ENTITIES = ['sample', 'test', 'organization', 'user', 'api_token', 'certificate', 'instrument'];
 
 const QUANTITY_UNITS = ['pairs', 'pieces', 'swatches', 'kg', 'm²'];
 const DESTINATIONS = ['DE', 'EU', 'FR', 'IT', 'NL', 'ES', 'GB', 'US', 'AE', 'JP'];
@@ -92,12 +129,34 @@ function splitList(text) {
 
 function limitText(limit) {
   if (!limit) return '—';
-  const symbol = COMPARATOR_SYMBOLS[limit.comparator] || limit.comparator;
+  const symbol = COMPARATOR_SYMBOLS[limit.comparator];
+  // Ranges and "no failure" limits have no single value: the server's own wording says them.
+  if (!symbol || limit.value === undefined) return limit.display || [limit.comparator, limit.unit].filter(Boolean).join(' ');
   return [symbol, limit.value, limit.unit].filter(Boolean).join(' ');
 }
 
 function sampleHref(number) {
   return '#/samples/' + encodeURIComponent(number);
+}
+
+function testHref(id) {
+  return '#/tests/' + encodeURIComponent(id);
+}
+
+// Today as YYYY-MM-DD in the terminal's own time zone (what "overdue" means to the person there).
+function todayDate() {
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+function present(value) {
+  return value !== null && value !== undefined && value !== '';
+}
+
+// The ETag a record's version is sent as ("\"7\""), for If-Match on the next write.
+function etagOfVersion(version) {
+  return present(version) ? `"${version}"` : null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -128,11 +187,11 @@ function isWrite(method) {
 
 // One HTTP exchange. The session cookie (HttpOnly, SameSite=Strict) goes along by itself on a
 // same-origin request; browser writes must also name the session's CSRF token in a header.
-async function exchange(path, method, body) {
+async function exchange(path, method, body, headers = {}) {
   const init = {
     method,
     credentials: 'same-origin',
-    headers: { Accept: 'application/json, application/problem+json' },
+    headers: { Accept: 'application/json, application/problem+json', ...headers },
   };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
@@ -178,7 +237,15 @@ async function refreshCsrf() {
 function describeAction(method, path) {
   if (method === 'POST' && path === '/api/v1/samples') return 'register samples';
   if (method === 'POST' && /^\/api\/v1\/tests\/[^/]+\/results$/.test(path)) return 'enter results';
+  if (method === 'POST' && /^\/api\/v1\/tests\/[^/]+\/review$/.test(path)) return 'review results';
+  if (method === 'POST' && /^\/api\/v1\/tests\/[^/]+\/retest$/.test(path)) return 'order retests';
+  if (method === 'POST' && /^\/api\/v1\/tests\/[^/]+\/claim$/.test(path)) return 'claim tests';
+  if (method === 'POST' && /\/custody$/.test(path)) return 'record custody events';
+  if (method === 'POST' && path === '/api/v1/organizations') return 'register exporters';
   if (method === 'GET' && path.startsWith('/api/v1/organizations')) return 'list exporters';
+  if (method === 'GET' && path.startsWith('/api/v1/worklist')) return 'see the worklist';
+  if (method === 'GET' && path.startsWith('/api/v1/audit')) return 'read the audit trail';
+  if (method === 'GET' && path.startsWith('/api/v1/tests')) return 'view tests';
   if (method === 'GET' && path.startsWith('/api/v1/samples')) return 'view samples';
   return isWrite(method) ? 'make this change' : 'view this';
 }
@@ -187,15 +254,24 @@ function describeAction(method, path) {
 //   action          words for the 403 banner ("register samples"); guessed from the path if absent
 //   onUnauthorized  'signin' (default): a 401 shows the sign-in screen and the error is marked
 //                   authRequired so callers stay quiet; 'throw': the caller handles the 401 itself
-async function api(path, { method = 'GET', body, action, onUnauthorized = 'signin' } = {}) {
-  let { response, data } = await exchange(path, method, body);
+//   headers         extra request headers (If-Match, Idempotency-Key)
+//   full            resolve to { data, etag, replayed } instead of the body alone
+async function api(path, { method = 'GET', body, action, onUnauthorized = 'signin', headers = {}, full = false } = {}) {
+  let { response, data } = await exchange(path, method, body, headers);
 
   // A write refused for its CSRF header: re-read the session's token once and try again.
   if (response.status === 403 && isWrite(method) && data && /csrf/i.test(String(data.detail || ''))) {
-    if (await refreshCsrf()) ({ response, data } = await exchange(path, method, body));
+    if (await refreshCsrf()) ({ response, data } = await exchange(path, method, body, headers));
   }
 
-  if (response.ok) return data;
+  if (response.ok) {
+    if (!full) return data;
+    return {
+      data,
+      etag: response.headers.get('ETag'),
+      replayed: response.headers.get('Idempotent-Replayed') === 'true',
+    };
+  }
 
   const problem = data && typeof data === 'object' ? data : {};
   problem.title = problem.title || response.statusText || 'Request failed';
@@ -215,6 +291,83 @@ async function api(path, { method = 'GET', body, action, onUnauthorized = 'signi
 }
 
 // ---------------------------------------------------------------------------------------------
+// Safe writes: Idempotency-Key and If-Match
+// ---------------------------------------------------------------------------------------------
+
+// Statuses after which nobody knows whether the write happened: the answer was lost on the way.
+const ANSWER_LOST = [0, 502, 503, 504];
+
+// A random version-4 UUID. crypto.randomUUID exists only in secure contexts (https, localhost); a
+// lab terminal on plain http://limsd:8080 still has crypto.getRandomValues.
+function newIdempotencyKey() {
+  const cryptoApi = window.crypto;
+  if (cryptoApi && typeof cryptoApi.randomUUID === 'function') {
+    try {
+      return cryptoApi.randomUUID();
+    } catch {
+      // fall through to getRandomValues
+    }
+  }
+  const bytes = new Uint8Array(16);
+  cryptoApi.getRandomValues(bytes);
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// The submissions of one form. Every new submission gets a fresh Idempotency-Key; the same key
+// goes out again only when the very same request is retried after its answer was lost, so a save
+// that did reach the server is recorded once however often the technician presses the button.
+class Submission {
+  constructor() {
+    this.key = null;
+    this.fingerprint = null;
+  }
+
+  keyFor(fingerprint) {
+    if (!this.key || this.fingerprint !== fingerprint) {
+      this.key = newIdempotencyKey();
+      this.fingerprint = fingerprint;
+    }
+    return this.key;
+  }
+
+  settle(error) {
+    if (error instanceof ApiError && ANSWER_LOST.includes(error.status)) return;  // keep it for the retry
+    this.key = null;
+    this.fingerprint = null;
+  }
+}
+
+// A write (POST by default) with the safety headers: `ifMatch` is the ETag last read of the record
+// being changed, `submission` the form's Submission. Resolves like api(..., { full: true }).
+async function write(path, { method = 'POST', body = {}, submission = null, ifMatch = null, action } = {}) {
+  const headers = {};
+  if (ifMatch) headers['If-Match'] = ifMatch;
+  if (submission) {
+    headers['Idempotency-Key'] = submission.keyFor(`${method} ${path} ${ifMatch || ''}\n${JSON.stringify(body)}`);
+  }
+  try {
+    const result = await api(path, { method, body, action, headers, full: true });
+    if (submission) submission.settle(null);
+    return result;
+  } catch (error) {
+    if (submission) submission.settle(error);
+    if (submission && error instanceof ApiError && ANSWER_LOST.includes(error.status)) {
+      error.problem.detail = `${error.problem.detail || ''} Saving again is safe: a repeat of the same request is recorded only once.`.trim();
+    }
+    throw error;
+  }
+}
+
+// A 409 for a version conflict: someone else changed the record since this screen read it.
+function isStale(error) {
+  return error instanceof ApiError && error.status === 409
+    && /If-Match|changed since you read it|concurrent/i.test(String(error.problem.detail || ''));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Banner (page-level messages)
 // ---------------------------------------------------------------------------------------------
 
@@ -226,8 +379,8 @@ function clearBanner() {
 }
 
 // kind: 'error' or 'success'. `extra` lists field errors that have no visible field to sit next
-// to, so nothing the server said is ever lost.
-function showBanner(kind, title, detail, extra = []) {
+// to, so nothing the server said is ever lost; `actions` are buttons offered with the message.
+function showBanner(kind, title, detail, extra = [], actions = []) {
   const banner = document.getElementById('banner');
   banner.className = 'banner banner-' + kind;
   banner.setAttribute('role', kind === 'error' ? 'alert' : 'status');
@@ -237,6 +390,7 @@ function showBanner(kind, title, detail, extra = []) {
   if (extra.length > 0) {
     body.append(h('ul', { class: 'banner-list' }, extra.map((e) => h('li', {}, `${e.field}: ${e.reason}`))));
   }
+  if (actions.length > 0) body.append(h('div', { class: 'banner-actions' }, actions));
   const close = h('button', { type: 'button', class: 'banner-close', 'aria-label': 'Dismiss message' }, '×');
   close.addEventListener('click', clearBanner);
   banner.replaceChildren(body, close);
@@ -253,6 +407,27 @@ function showProblem(error, unplaced = null, placed = false) {
   if (placed) detail += (detail && !/[.!?]$/.test(detail) ? '. ' : ' ') + 'Check the highlighted fields.';
   showBanner('error', problem.title || 'Error', detail.trim(), unplaced);
   // Bring the message into view: it sits above the form the technician was typing into.
+  document.getElementById('banner').scrollIntoView({ block: 'nearest' });
+}
+
+// A conflict: the record changed since this screen read it (or the move is no longer allowed).
+// Nothing was written; the technician reloads, looks again and repeats the change if it still
+// applies. `reload` redraws the screen from the server.
+function showConflict(error, reload) {
+  const problem = error.problem || {};
+  const stale = isStale(error);
+  const button = h('button', { type: 'button', class: 'button button-small' }, 'Reload now');
+  button.addEventListener('click', () => {
+    clearBanner();
+    reload();
+  });
+  showBanner('error',
+    stale ? 'Someone else changed this first' : (problem.title || 'Conflict'),
+    stale
+      ? `Nothing was saved. Reload to see the current state, then repeat your change if it still applies. (${problem.detail || 'version conflict'})`
+      : `${problem.detail || ''} Reload to see the current state.`.trim(),
+    Array.isArray(problem.errors) ? problem.errors : [],
+    [button]);
   document.getElementById('banner').scrollIntoView({ block: 'nearest' });
 }
 
@@ -277,10 +452,16 @@ function field({ name, label, control, hint, optional = false, wide = false }) {
     h('p', { id: errorId, class: 'field-error', hidden: true }));
 }
 
+// A field's own error slot: the wrapper's direct child, so a group of fields (the replicate
+// values) keeps its message apart from those of the fields inside it.
+function errorSlot(wrapper) {
+  return wrapper.querySelector(':scope > .field-error') || wrapper.querySelector('.field-error');
+}
+
 function clearFieldErrors(form) {
   for (const wrapper of form.querySelectorAll('[data-field].has-error')) {
     wrapper.classList.remove('has-error');
-    const slot = wrapper.querySelector('.field-error');
+    const slot = errorSlot(wrapper);
     slot.replaceChildren();
     slot.hidden = true;
   }
@@ -295,13 +476,16 @@ function showFieldErrors(form, errors, describeIndex = () => '') {
   let first = null;
   for (const error of errors || []) {
     const match = /^([A-Za-z_]+)(?:\[(\d+)\])?/.exec(error.field || '');
-    const wrapper = match ? form.querySelector(`[data-field="${match[1]}"]`) : null;
+    // An element of a list with its own input (values[1] → the second replicate's field) first,
+    // then the list's own field.
+    const own = match && match[2] !== undefined ? form.querySelector(`[data-field="${match[1]}[${match[2]}]"]`) : null;
+    const wrapper = own || (match ? form.querySelector(`[data-field="${match[1]}"]`) : null);
     if (!wrapper) {
       unplaced.push(error);
       continue;
     }
-    const prefix = match[2] !== undefined ? describeIndex(match[1], Number(match[2])) : '';
-    const slot = wrapper.querySelector('.field-error');
+    const prefix = match[2] !== undefined && !own ? describeIndex(match[1], Number(match[2])) : '';
+    const slot = errorSlot(wrapper);
     slot.append(h('span', { class: 'field-error-line' }, (prefix ? prefix + ': ' : '') + error.reason));
     slot.hidden = false;
     wrapper.classList.add('has-error');
@@ -316,7 +500,8 @@ function showFieldErrors(form, errors, describeIndex = () => '') {
 
 // Runs an API call for a form: clears old errors, disables the submit button while the request is
 // in flight (so a double click cannot register a sample twice), and maps errors back onto fields.
-async function submitForm(form, request, describeIndex) {
+// `reload`, when given, is offered on a 409 (the record changed meanwhile) to redraw the screen.
+async function submitForm(form, request, describeIndex, { reload = null } = {}) {
   const submit = form.querySelector('button[type="submit"]');
   clearFieldErrors(form);
   clearBanner();
@@ -325,6 +510,10 @@ async function submitForm(form, request, describeIndex) {
   try {
     return await request();
   } catch (error) {
+    if (reload && error instanceof ApiError && error.status === 409) {
+      showConflict(error, reload);
+      return null;
+    }
     const errors = (error instanceof ApiError && Array.isArray(error.problem.errors)) ? error.problem.errors : [];
     const unplaced = showFieldErrors(form, errors, describeIndex);
     showProblem(error, unplaced, unplaced.length < errors.length);
@@ -343,13 +532,15 @@ function statusBadge(status) {
   return h('span', { class: `badge badge-status status-${status}` }, humanize(status));
 }
 
-// A test's verdict: the result's pass/fail once entered, otherwise the test's own status.
-function verdictBadge(test) {
-  if (test.result) {
-    const verdict = test.result.verdict;
-    return h('span', { class: `badge verdict-${verdict}` }, humanize(verdict));
-  }
-  return h('span', { class: 'badge verdict-pending' }, humanize(test.status || 'pending'));
+// A verdict on its own ("pass", "conditional_fail", …).
+function verdictChip(verdict) {
+  return h('span', { class: `badge verdict-${verdict}` }, humanize(verdict));
+}
+
+// A test's workflow state, with what it means as a tooltip.
+function testStatusBadge(status) {
+  const known = TEST_STATUSES[status] || { label: humanize(status), hint: '' };
+  return h('span', { class: `badge test-status test-${status}`, title: known.hint || null }, known.label);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -400,6 +591,7 @@ function sampleRow(sample) {
   const row = h('tr', { class: 'clickable' },
     h('td', { 'data-label': 'Sample' }, link),
     h('td', { 'data-label': 'Received', class: 'nowrap' }, timeElement(sample.received_at)),
+    h('td', { 'data-label': 'Due', class: 'nowrap' }, dueDate(sample.due_date, sample.status === 'issued')),
     h('td', { 'data-label': 'Exporter' }, sample.exporter ? sample.exporter.name : '—'),
     h('td', { 'data-label': 'Product' },
       h('span', { class: 'cell-main' }, sample.product),
@@ -436,7 +628,7 @@ function renderList(view, status, isCurrent) {
   const table = h('table', { class: 'data-table samples-table' },
     h('caption', { class: 'visually-hidden' }, 'Samples'),
     h('thead', {}, h('tr', {},
-      ['Sample', 'Received', 'Exporter', 'Product', 'Lot', 'Quantity', 'Destination', 'Status'].map((c) =>
+      ['Sample', 'Received', 'Due', 'Exporter', 'Product', 'Lot', 'Quantity', 'Destination', 'Status'].map((c) =>
         h('th', { scope: 'col', class: c === 'Quantity' ? 'num' : null }, c)))),
     tbody);
 
@@ -498,11 +690,19 @@ function renderList(view, status, isCurrent) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Screen 2: sample detail
+// Screen 2: sample detail (facts, verdict, tests with reviews and history, portions and labels,
+// chain of custody)
 // ---------------------------------------------------------------------------------------------
 
 function fact(label, ...value) {
   return h('div', { class: 'fact' }, h('dt', {}, label), h('dd', {}, ...value));
+}
+
+// A due date, marked (in words, not colour alone) once it has passed on unfinished work.
+function dueDate(date, finished = false) {
+  if (!date) return h('span', { class: 'muted' }, '—');
+  const overdue = !finished && date < todayDate();
+  return h('span', { class: overdue ? 'due overdue' : 'due' }, date, overdue ? h('span', { class: 'due-flag' }, ' overdue') : null);
 }
 
 function factsList(sample) {
@@ -511,170 +711,676 @@ function factsList(sample) {
   return h('dl', { class: 'facts' },
     fact('Exporter', sample.exporter ? sample.exporter.name : '—'),
     fact('Product', sample.product),
+    sample.product_family ? fact('Product family', humanize(sample.product_family)) : null,
     fact('Article', sample.article || '—'),
     fact('Sizes', sample.sizes && sample.sizes.length ? sample.sizes.join(', ') : '—'),
     fact('Lot', sample.lot || '—'),
     fact('Quantity', `${sample.quantity} ${sample.quantity_unit}`),
     fact('Destination', sample.destination),
-    fact('Decision rule', humanize(sample.decision_rule)),
+    fact('Decision rule', sample.decision_rule_text || humanize(sample.decision_rule)),
     fact('Condition on receipt', ...condition),
     fact('Storage location', sample.storage_location || '—'),
-    fact('Received', timeElement(sample.received_at)));
+    fact('Received', timeElement(sample.received_at)),
+    fact('Due', dueDate(sample.due_date, sample.status === 'issued')),
+    sample.issued_at ? fact('Issued', timeElement(sample.issued_at)) : null,
+    present(sample.turnaround_hours) ? fact('Turnaround', `${sample.turnaround_hours} h`) : null);
+}
+
+function valuesLine(result) {
+  return h('div', { class: 'values-line' },
+    h('span', { class: 'values' }, (result.values || []).map((v) => h('span', { class: 'value' }, v))),
+    h('span', { class: 'unit' }, result.unit));
 }
 
 function valuesCell(test) {
   const result = test.result;
   if (!result) return h('span', { class: 'muted' }, 'Not entered');
-  const values = h('span', { class: 'values' },
-    result.values.map((v) => h('span', { class: 'value' }, v)));
   return h('div', {},
-    h('div', { class: 'values-line' }, values, h('span', { class: 'unit' }, result.unit)),
-    result.uncertainty !== null && result.uncertainty !== undefined && result.uncertainty !== ''
-      ? h('div', { class: 'cell-sub' }, `U = ± ${result.uncertainty} ${result.unit}`)
-      : null);
+    valuesLine(result),
+    present(result.uncertainty) ? h('div', { class: 'cell-sub' }, `U = ± ${result.uncertainty} ${result.unit}`) : null);
+}
+
+// Who entered a result, when, on which instrument and under which conditions.
+function resultMeta(result) {
+  const conditions = [
+    present(result.temperature_c) ? `${result.temperature_c} °C` : null,
+    present(result.humidity_pct) ? `${result.humidity_pct} % RH` : null,
+  ].filter(Boolean).join(', ');
+  return h('p', { class: 'cell-sub' },
+    'Entered', result.entered_by ? ` by ${result.entered_by}` : '', ' ', timeElement(result.entered_at),
+    result.instrument ? ` · instrument ${result.instrument}` : '',
+    conditions ? ` · ${conditions}` : '');
+}
+
+// Where a test stands in its line of attempts: invalidated (why, and which test repeats it) or a
+// repeat of an earlier one.
+function lineageNote(test) {
+  const lines = [];
+  if (test.status === 'invalidated') {
+    lines.push(h('p', { class: 'lineage lineage-invalidated' },
+      h('strong', {}, 'Invalidated: '), test.invalidation_reason || 'no reason recorded',
+      test.replaced_by ? [' · ', h('a', { href: testHref(test.replaced_by) }, `repeated as test ${test.replaced_by}`)] : null));
+  }
+  if (test.replaces) {
+    lines.push(h('p', { class: 'lineage' },
+      `Attempt ${test.attempt || 2}, repeating `, h('a', { href: testHref(test.replaces) }, `test ${test.replaces}`)));
+  }
+  return lines.length ? h('div', { class: 'lineage-box' }, lines) : null;
+}
+
+function reviewItem(review) {
+  const approved = review.decision === 'approve';
+  return h('li', { class: 'history-item' },
+    h('div', { class: 'history-head' },
+      h('span', { class: `badge ${approved ? 'verdict-pass' : 'verdict-fail'}` }, approved ? 'Approved' : 'Rejected'),
+      h('span', {}, ' by ', review.reviewer || '—', ' '),
+      timeElement(review.at)),
+    review.comment ? h('p', { class: 'history-note' }, review.comment) : null);
+}
+
+function earlierResultItem(result) {
+  return h('li', { class: 'history-item' },
+    h('div', { class: 'history-head' }, valuesLine(result), verdictChip(result.verdict)),
+    result.explanation ? h('p', { class: 'cell-sub' }, result.explanation) : null,
+    result.remarks ? h('p', { class: 'cell-sub' }, 'Remarks: ', result.remarks) : null,
+    resultMeta(result));
+}
+
+// Reviews and superseded results of one test, folded away unless asked for (`open`).
+function historyDetails(test, { open = false } = {}) {
+  const reviews = test.reviews || [];
+  const earlier = test.earlier_results || [];
+  if (reviews.length === 0 && earlier.length === 0) return null;
+  const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const bits = [];
+  if (reviews.length) bits.push(plural(reviews.length, 'review'));
+  if (earlier.length) bits.push(plural(earlier.length, 'earlier result'));
+  return h('details', { class: 'history', open },
+    h('summary', {}, 'History: ', bits.join(', ')),
+    reviews.length ? [h('h3', { class: 'history-h' }, 'Reviews'), h('ol', { class: 'history-list' }, reviews.map(reviewItem))] : null,
+    earlier.length ? [
+      h('h3', { class: 'history-h' }, 'Earlier results (superseded, kept)'),
+      h('ol', { class: 'history-list' }, earlier.map(earlierResultItem)),
+    ] : null);
 }
 
 function explanationCell(test) {
   const result = test.result;
-  if (!result) return h('span', { class: 'muted' }, '—');
   return h('div', {},
-    h('p', { class: 'explanation' }, result.explanation),
-    result.remarks ? h('p', { class: 'cell-sub' }, 'Remarks: ', result.remarks) : null,
-    h('p', { class: 'cell-sub' }, 'Entered ', timeElement(result.entered_at)));
+    result ? [
+      h('p', { class: 'explanation' }, result.explanation),
+      result.remarks ? h('p', { class: 'cell-sub' }, 'Remarks: ', result.remarks) : null,
+      resultMeta(result),
+    ] : h('span', { class: 'muted' }, '—'),
+    lineageNote(test),
+    historyDetails(test));
 }
 
-// Result entry for one pending test. On success the whole sample is reloaded, because entering a
-// result can change the sample's status as well as the test row.
-function resultForm(test, onSaved, onCancel) {
-  const unit = test.limit ? test.limit.unit : '';
-  const valuesInput = h('input', { type: 'text', name: 'values', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false', class: 'input-mono' });
-  const preview = h('p', { class: 'values-preview', 'aria-live': 'polite' });
-  const unitInput = h('input', { type: 'text', name: 'unit', value: unit, autocomplete: 'off', spellcheck: 'false' });
-  const uncertaintyInput = h('input', { type: 'text', name: 'uncertainty', inputmode: 'decimal', autocomplete: 'off', class: 'input-mono' });
-  const remarksInput = h('input', { type: 'text', name: 'remarks', autocomplete: 'off' });
+// pass / fail side of a verdict, for row markers (conditional verdicts fall on their side).
+function verdictSide(verdict) {
+  if (/pass$/.test(verdict || '')) return 'pass';
+  if (/fail$/.test(verdict || '')) return 'fail';
+  return 'pending';
+}
 
-  // Show how the input will be split, so "2.9 3.1" vs "2.9,3.1" vs "2,9" surprises nobody.
-  const updatePreview = () => {
-    const values = splitList(valuesInput.value);
-    preview.replaceChildren();
-    if (values.length === 0) return;
-    preview.append(`${values.length} value${values.length === 1 ? '' : 's'}: `,
-      ...values.map((v) => h('span', { class: 'value' }, v)));
+function isMine(result) {
+  return Boolean(result && session.user && result.entered_by === session.user.username);
+}
+
+function canEnter(test) {
+  return hasRole('technician') && (test.status === 'pending' || test.status === 'rejected');
+}
+
+function canReview(test) {
+  return hasRole('reviewer') && test.status === 'entered';
+}
+
+function canRetest(test, sample) {
+  return hasRole('reviewer') && ['entered', 'approved', 'rejected'].includes(test.status)
+    && !(sample && sample.status === 'issued');
+}
+
+// ----- Result entry, review and retest forms (used on the sample page and the test page) -----
+
+const RECENT_INSTRUMENTS_KEY = 'pramaan.instruments';
+
+// Instruments this terminal used recently for a method: suggestions only, never prefilled.
+function recentInstruments(method) {
+  try {
+    const all = JSON.parse(sessionStorage.getItem(RECENT_INSTRUMENTS_KEY) || '{}');
+    return Array.isArray(all[method]) ? all[method].filter((x) => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function rememberInstrument(method, instrument) {
+  if (!instrument) return;
+  try {
+    const all = JSON.parse(sessionStorage.getItem(RECENT_INSTRUMENTS_KEY) || '{}');
+    all[method] = [instrument, ...recentInstruments(method).filter((x) => x !== instrument)].slice(0, 6);
+    sessionStorage.setItem(RECENT_INSTRUMENTS_KEY, JSON.stringify(all));
+  } catch {
+    // suggestions are a convenience
+  }
+}
+
+// Result entry for one test: one input per specimen (the method's replicate count), the unit
+// prefilled from the limit, uncertainty, instrument and conditioning. Values are sent exactly as
+// typed. `onSaved(result, response)` gets the evaluated result (verdict and explanation).
+function resultForm(test, { onSaved, onCancel = null, reload = null }) {
+  const submission = new Submission();
+  const serial = ++fieldSerial;
+  const specimens = Math.max(1, Number(test.specimens) || 1);
+  const text = (name, extra = {}) => h('input', { type: 'text', name, autocomplete: 'off', spellcheck: 'false', ...extra });
+
+  const replicates = h('div', { class: 'replicates' });
+  const inputs = [];
+  const countNote = h('span', { class: 'field-hint', 'aria-live': 'polite' });
+  const updateCount = () => {
+    const filled = inputs.filter((i) => i.value.trim() !== '').length;
+    countNote.textContent = `${filled} of ${inputs.length} filled`;
   };
-  valuesInput.addEventListener('input', updatePreview);
 
-  const cancel = h('button', { type: 'button', class: 'button button-quiet' }, 'Cancel');
-  cancel.addEventListener('click', onCancel);
+  // A list pasted from a spreadsheet or an instrument print-out ("2.9 3.1", "2.9; 3.1", one per
+  // line) fills this and the following inputs. A lone comma is left alone: "2,9" is one value
+  // typed with a decimal comma, and the server names it.
+  const onPaste = (event) => {
+    const pasted = event.clipboardData ? event.clipboardData.getData('text') : '';
+    const pieces = String(pasted).split(/[\s;]+|,\s+/).filter((p) => p !== '');
+    if (pieces.length < 2) return;
+    event.preventDefault();
+    let index = inputs.indexOf(event.target);
+    for (const piece of pieces) {
+      const input = inputs[index] || addReplicate();
+      input.value = piece;
+      index += 1;
+    }
+    inputs[index - 1].focus();
+    updateCount();
+  };
+
+  function addReplicate() {
+    const index = inputs.length;
+    const input = text(`value-${index + 1}`, { inputmode: 'decimal', class: 'input-mono', id: `f-value-${serial}-${index}` });
+    input.addEventListener('paste', onPaste);
+    input.addEventListener('input', updateCount);
+    inputs.push(input);
+    replicates.append(field({ name: `values[${index}]`, label: `Specimen ${index + 1}`, control: input }));
+    updateCount();
+    return input;
+  }
+  for (let i = 0; i < specimens; i += 1) addReplicate();
+
+  const more = h('button', { type: 'button', class: 'button button-small button-quiet' }, '+ Add a replicate');
+  more.addEventListener('click', () => addReplicate().focus());
+
+  const unitInput = text('unit', { value: test.limit ? test.limit.unit : '', class: 'input-short' });
+  const uncertaintyInput = text('uncertainty', { inputmode: 'decimal', class: 'input-mono input-short' });
+  const instrumentList = `dl-instruments-${serial}`;
+  const instrumentInput = text('instrument', { list: instrumentList });
+  const temperatureInput = text('temperature_c', { inputmode: 'decimal', class: 'input-mono input-short' });
+  const humidityInput = text('humidity_pct', { inputmode: 'decimal', class: 'input-mono input-short' });
+  const remarksInput = text('remarks', { spellcheck: 'true' });
+
+  const cancel = onCancel ? h('button', { type: 'button', class: 'button button-quiet' }, 'Cancel') : null;
+  if (cancel) cancel.addEventListener('click', onCancel);
 
   const form = h('form', { class: 'result-form', novalidate: true, 'aria-label': `Enter result: ${test.property}` },
-    h('div', { class: 'form-grid form-grid-result' },
-      field({ name: 'values', label: 'Replicate values', control: valuesInput, hint: 'Separate with commas or spaces, e.g. 2.9, 3.1', wide: true }),
-      field({ name: 'unit', label: 'Unit', control: unitInput }),
+    h('fieldset', { class: 'replicate-set', dataset: { field: 'values' } },
+      h('legend', { class: 'field-label' },
+        'Replicate values ', h('span', { class: 'optional' }, `(${specimens} specimen${specimens === 1 ? '' : 's'} per the method)`)),
+      replicates,
+      h('div', { class: 'replicate-tools' }, more, countNote),
+      h('p', { class: 'field-error', hidden: true })),
+    h('div', { class: 'form-grid form-grid-conditions' },
+      field({ name: 'unit', label: 'Unit', control: unitInput, hint: test.limit && test.limit.unit ? 'From the limit' : null }),
       field({ name: 'uncertainty', label: 'Expanded uncertainty (±)', control: uncertaintyInput, optional: true }),
-      field({ name: 'remarks', label: 'Remarks', control: remarksInput, optional: true, wide: true })),
-    preview,
+      field({ name: 'instrument', label: 'Instrument', control: instrumentInput, optional: true, hint: 'Its id on the instrument label' }),
+      field({ name: 'temperature_c', label: 'Temperature (°C)', control: temperatureInput, optional: true }),
+      field({ name: 'humidity_pct', label: 'Relative humidity (%)', control: humidityInput, optional: true }),
+      field({ name: 'remarks', label: 'Remarks', control: remarksInput, optional: true, wide: true }),
+      datalist(instrumentList, recentInstruments(test.method))),
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'button button-primary' }, 'Save result'),
       cancel,
-      h('span', { class: 'form-note' }, `Limit ${limitText(test.limit)}`)));
+      h('span', { class: 'form-note' }, `Limit ${limitText(test.limit)} · ${test.method}`)));
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const values = splitList(valuesInput.value);
+    // Blank inputs are skipped; each filled one is told which index it was sent as, so an error
+    // on values[i] lands next to the input it came from.
+    const values = [];
+    for (const input of inputs) {
+      const wrapper = input.closest('[data-field]');
+      const value = input.value.trim();
+      if (value === '') {
+        wrapper.dataset.field = 'values-blank';
+        continue;
+      }
+      wrapper.dataset.field = `values[${values.length}]`;
+      values.push(value);
+    }
+    if (values.length === 0) {
+      clearFieldErrors(form);
+      showFieldErrors(form, [{ field: 'values', reason: 'Enter at least one value.' }]);
+      return;
+    }
+    const trimmed = (input) => input.value.trim();
+    const orNull = (input) => (trimmed(input) === '' ? null : trimmed(input));
     const body = {
-      values,  // strings exactly as typed
-      unit: unitInput.value.trim(),
-      uncertainty: uncertaintyInput.value.trim() === '' ? null : uncertaintyInput.value.trim(),
-      remarks: remarksInput.value,
+      values,
+      unit: trimmed(unitInput),
+      uncertainty: orNull(uncertaintyInput),
+      instrument: trimmed(instrumentInput),
+      temperature_c: orNull(temperatureInput),
+      humidity_pct: orNull(humidityInput),
+      remarks: trimmed(remarksInput),
     };
-    const result = await submitForm(form,
-      () => api(`/api/v1/tests/${encodeURIComponent(test.id)}/results`, { method: 'POST', body, action: 'enter results' }),
-      (base, index) => (base === 'values' && values[index] !== undefined ? `Value ${index + 1} (“${values[index]}”)` : `Item ${index + 1}`));
-    if (result) onSaved(result);
+    const saved = await submitForm(form,
+      () => write(`/api/v1/tests/${encodeURIComponent(test.id)}/results`, {
+        body, submission, ifMatch: etagOfVersion(test.version), action: 'enter results',
+      }),
+      (base, index) => (base === 'values' && values[index] !== undefined ? `Value ${index + 1} (“${values[index]}”)` : `Item ${index + 1}`),
+      { reload });
+    if (!saved) return;
+    rememberInstrument(test.method, body.instrument);
+    onSaved(saved.data, saved);
   });
-  return { form, focus: () => valuesInput.focus() };
+  return { form, focus: () => inputs[0].focus() };
 }
 
-function testsTable(sample, reload) {
+// Four-eyes review of an entered result: approve, or reject with a comment (the comment is also
+// the audit trail's reason). The server refuses the person who entered the result.
+function reviewForm(test, { onSaved, onCancel = null, reload = null }) {
+  const submission = new Submission();
+  const serial = ++fieldSerial;
+  const comment = h('textarea', { name: 'comment', rows: '2', id: `f-comment-${serial}` });
+  const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Approve result');
+  const radios = h('div', { class: 'radio-row' }, [
+    { value: 'approve', label: 'Approve' },
+    { value: 'reject', label: 'Reject: the technician must enter a corrected result' },
+  ].map((d) => h('label', { class: 'choice' },
+    h('input', { type: 'radio', name: `decision-${serial}`, value: d.value, checked: d.value === 'approve' }),
+    h('span', {}, d.label))));
+  const cancel = onCancel ? h('button', { type: 'button', class: 'button button-quiet' }, 'Cancel') : null;
+  if (cancel) cancel.addEventListener('click', onCancel);
+
+  const form = h('form', { class: 'result-form', novalidate: true, 'aria-label': `Review result: ${test.property}` },
+    h('div', { class: 'field', dataset: { field: 'decision' }, role: 'radiogroup', 'aria-labelledby': `decision-label-${serial}` },
+      h('span', { id: `decision-label-${serial}`, class: 'field-label' }, 'Decision'),
+      radios,
+      h('p', { class: 'field-error', hidden: true })),
+    field({ name: 'comment', label: 'Comment', control: comment, hint: 'Required when rejecting: say what is wrong.', wide: true }),
+    h('div', { class: 'form-actions' }, submit, cancel));
+
+  const decision = () => {
+    const checked = form.querySelector(`input[name="decision-${serial}"]:checked`);
+    return checked ? checked.value : 'approve';
+  };
+  form.addEventListener('change', () => {
+    const reject = decision() === 'reject';
+    submit.textContent = reject ? 'Reject result' : 'Approve result';
+    comment.required = reject;
+    form.querySelector('[data-field="comment"]').classList.toggle('field-required', reject);
+  });
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = { decision: decision(), comment: comment.value.trim() };
+    if (body.decision === 'reject' && body.comment === '') {
+      clearFieldErrors(form);
+      showFieldErrors(form, [{ field: 'comment', reason: 'Say why the result is rejected.' }]);
+      return;
+    }
+    const saved = await submitForm(form, () => write(`/api/v1/tests/${encodeURIComponent(test.id)}/review`, {
+      body, submission, ifMatch: etagOfVersion(test.version), action: 'review results',
+    }), undefined, { reload });
+    if (saved) onSaved(saved.data, body.decision);
+  });
+  return { form, focus: () => form.querySelector('input[type="radio"]:checked').focus() };
+}
+
+// A retest: invalidates the current result (kept as history) and opens a new pending test with the
+// same specification. The reason is required (at least 5 characters) and goes to the audit trail.
+function retestForm(test, { onSaved, onCancel = null, reload = null }) {
+  const submission = new Submission();
+  const reason = h('textarea', { name: 'reason', rows: '2' });
+  const cancel = onCancel ? h('button', { type: 'button', class: 'button button-quiet' }, 'Cancel') : null;
+  if (cancel) cancel.addEventListener('click', onCancel);
+  const form = h('form', { class: 'result-form', novalidate: true, 'aria-label': `Order a retest: ${test.property}` },
+    h('p', { class: 'muted' },
+      `Test ${test.id} becomes invalidated; its result stays on record. A new pending test with the same specification goes to the worklist.`),
+    field({ name: 'reason', label: 'Reason for the retest', control: reason, hint: 'At least 5 characters; recorded in the audit trail.', wide: true }),
+    h('div', { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'button button-danger' }, 'Invalidate and open retest'),
+      cancel));
+  form.querySelector('[data-field="reason"]').classList.add('field-required');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = { reason: reason.value.trim() };
+    if (body.reason.length < 5) {
+      clearFieldErrors(form);
+      showFieldErrors(form, [{ field: 'reason', reason: 'Give a reason of at least 5 characters.' }]);
+      return;
+    }
+    const saved = await submitForm(form, () => write(`/api/v1/tests/${encodeURIComponent(test.id)}/retest`, {
+      body, submission, ifMatch: etagOfVersion(test.version), action: 'order retests',
+    }), undefined, { reload });
+    if (saved) onSaved(saved.data);
+  });
+  return { form, focus: () => reason.focus() };
+}
+
+// The banner after a result was saved: the verdict and the reason for it.
+function resultNotice(test, result, replayed = false) {
+  return {
+    title: `Result saved: ${humanize(result.verdict)}`,
+    detail: `${test.property}. ${result.explanation || ''}${replayed ? ' (It had already reached the server; it was recorded once.)' : ''}`.trim(),
+  };
+}
+
+function reviewNotice(test, decision) {
+  return decision === 'reject'
+    ? { title: 'Result rejected', detail: `${test.property}: back on the worklist for a corrected result.` }
+    : { title: 'Result approved', detail: test.property };
+}
+
+// ----- Sample page -----
+
+function testsTable(sample, ctx) {
+  const withActions = hasRole('technician') || hasRole('reviewer');
+  const columns = ['Test', 'Limit', 'Values', 'Verdict and status', 'Explanation and history'];
+  if (withActions) columns.push('Actions');
   const tbody = h('tbody');
   for (const test of sample.tests) {
-    // Result entry is for technicians only; the server refuses anyone else in any case.
-    const pending = !test.result && test.status === 'pending' && hasRole('technician');
-    const requirement = h('td', { 'data-label': 'Requirement' },
-      h('span', { class: 'cell-main' }, test.property),
+    const side = test.status === 'invalidated' ? 'invalidated' : (test.result ? verdictSide(test.result.verdict) : 'pending');
+    const requirement = h('td', { 'data-label': 'Test' },
+      h('a', { href: testHref(test.id), class: 'cell-main test-link' }, test.property || test.label || test.requirement),
       h('span', { class: 'cell-sub' }, `${test.standard}, ${test.clause}`),
       h('span', { class: 'cell-sub' }, 'Method: ', test.method),
-      h('span', { class: 'cell-code' }, test.requirement));
-    const resultCell = h('td', { 'data-label': 'Values', class: 'values-cell' }, valuesCell(test));
-    const row = h('tr', { class: test.result ? `row-${test.result.verdict}` : 'row-pending' },
+      h('span', { class: 'cell-code' }, test.requirement, ` · test ${test.id}`, test.attempt > 1 ? ` · attempt ${test.attempt}` : ''));
+    const row = h('tr', { class: `row-${side}`, id: `test-row-${test.id}` },
       requirement,
       h('td', { 'data-label': 'Limit', class: 'nowrap mono' }, limitText(test.limit)),
-      resultCell,
-      h('td', { 'data-label': 'Verdict' }, verdictBadge(test)),
-      h('td', { 'data-label': 'Explanation' }, explanationCell(test)));
+      h('td', { 'data-label': 'Values', class: 'values-cell' }, valuesCell(test)),
+      h('td', { 'data-label': 'Verdict and status' },
+        h('div', { class: 'chip-stack' }, test.result ? verdictChip(test.result.verdict) : null, testStatusBadge(test.status)),
+        test.assignee ? h('span', { class: 'cell-sub' }, 'Assigned to ', test.assignee) : null),
+      h('td', { 'data-label': 'Explanation and history' }, explanationCell(test)));
     tbody.append(row);
+    if (!withActions) continue;
 
-    if (pending) {
-      // The entry form lives in its own full-width row under the test, opened on demand so the
-      // table stays compact when several tests are pending.
-      const formRowId = `entry-${test.id}`;
-      const formRow = h('tr', { class: 'entry-row', id: formRowId, hidden: true });
-      const toggle = h('button', { type: 'button', class: 'button button-small', 'aria-expanded': 'false', 'aria-controls': formRowId }, 'Enter result');
-      const close = () => {
-        formRow.hidden = true;
-        formRow.replaceChildren();
-        toggle.setAttribute('aria-expanded', 'false');
-        toggle.textContent = 'Enter result';
-        toggle.focus();
-      };
-      toggle.addEventListener('click', () => {
-        if (!formRow.hidden) return close();
-        const { form, focus } = resultForm(test, (result) => reload(test, result), close);
-        formRow.replaceChildren(h('td', { colspan: '5' }, form));
-        formRow.hidden = false;
-        toggle.setAttribute('aria-expanded', 'true');
-        toggle.textContent = 'Close form';
+    // Each action opens its form in one full-width row under the test; one form at a time.
+    const actionsCell = h('td', { 'data-label': 'Actions', class: 'actions-cell' });
+    row.append(actionsCell);
+    const panelId = `panel-${test.id}`;
+    const panelRow = h('tr', { class: 'entry-row', id: panelId, hidden: true });
+    const toggles = [];
+    let openMode = null;
+    const closePanel = (button) => {
+      panelRow.hidden = true;
+      panelRow.replaceChildren();
+      for (const t of toggles) t.setAttribute('aria-expanded', 'false');
+      openMode = null;
+      if (button) button.focus();
+    };
+    const toggle = (mode, label, title, build) => {
+      const button = h('button', { type: 'button', class: 'button button-small', 'aria-expanded': 'false', 'aria-controls': panelId }, label);
+      button.addEventListener('click', () => {
+        if (openMode === mode) {
+          closePanel(button);
+          return;
+        }
+        const { form, focus } = build(() => closePanel(button));
+        panelRow.replaceChildren(h('td', { colspan: String(columns.length) },
+          h('h3', { class: 'panel-title' }, title, ': ', test.property), form));
+        panelRow.hidden = false;
+        for (const t of toggles) t.setAttribute('aria-expanded', String(t === button));
+        openMode = mode;
         focus();
       });
-      resultCell.append(h('div', { class: 'entry-toggle' }, toggle));
-      tbody.append(formRow);
+      toggles.push(button);
+      actionsCell.append(button);
+    };
+
+    if (canEnter(test)) {
+      const again = test.status === 'rejected';
+      toggle('result', again ? 'Re-enter result' : 'Enter result', again ? 'Enter a corrected result' : 'Enter result',
+        (close) => resultForm(test, {
+          onSaved: (result, response) => ctx.reload({ focus: 'tests-h', notice: resultNotice(test, result, response.replayed) }),
+          onCancel: close,
+          reload: ctx.reload,
+        }));
     }
+    if (canReview(test)) {
+      if (isMine(test.result)) {
+        actionsCell.append(h('p', { class: 'cell-sub' }, 'You entered this result: another reviewer reviews it.'));
+      } else {
+        toggle('review', 'Review', 'Review result', (close) => reviewForm(test, {
+          onSaved: (updated, decision) => ctx.reload({ focus: 'tests-h', notice: reviewNotice(test, decision) }),
+          onCancel: close,
+          reload: ctx.reload,
+        }));
+      }
+    }
+    if (canRetest(test, sample)) {
+      toggle('retest', 'Retest…', 'Order a retest', (close) => retestForm(test, {
+        onSaved: (body) => ctx.reload({
+          focus: 'tests-h',
+          notice: { title: 'Retest opened', detail: `${test.property}: test ${test.id} is invalidated; test ${body.test.id} is pending.` },
+        }),
+        onCancel: close,
+        reload: ctx.reload,
+      }));
+    }
+    if (!actionsCell.hasChildNodes()) actionsCell.append(h('span', { class: 'muted' }, '—'));
+    tbody.append(panelRow);
   }
   return h('table', { class: 'data-table tests-table' },
-    h('caption', { class: 'visually-hidden' }, 'Tests and results'),
-    h('thead', {}, h('tr', {},
-      ['Requirement', 'Limit', 'Values', 'Verdict', 'Explanation'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('caption', { class: 'visually-hidden' }, 'Tests, results, reviews and history'),
+    h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c)))),
     tbody);
 }
 
 function testSummary(tests) {
-  const count = (pred) => tests.filter(pred).length;
+  const current = tests.filter((t) => t.status !== 'invalidated');
+  const count = (pred) => current.filter(pred).length;
   // Conditional verdicts (guarded decision rule) count with the side they fall on.
-  const pass = count((t) => t.result && /pass$/.test(t.result.verdict));
-  const fail = count((t) => t.result && /fail$/.test(t.result.verdict));
-  const open = tests.length - pass - fail;
-  const tally = (n, kind) => h('span', { class: `tally ${n > 0 ? 'tally-' + kind : 'tally-zero'}` }, `${n} ${kind}`);
-  return h('p', { class: 'section-meta' }, tally(pass, 'pass'), tally(fail, 'fail'), tally(open, 'pending'));
+  const pass = count((t) => t.result && verdictSide(t.result.verdict) === 'pass');
+  const fail = count((t) => t.result && verdictSide(t.result.verdict) === 'fail');
+  const open = current.length - pass - fail;
+  const approved = count((t) => t.status === 'approved');
+  const invalidated = tests.length - current.length;
+  const tally = (n, kind, label = kind) => h('span', { class: `tally ${n > 0 ? 'tally-' + kind : 'tally-zero'}` }, `${n} ${label}`);
+  return h('p', { class: 'section-meta' },
+    tally(pass, 'pass'), tally(fail, 'fail'), tally(open, 'pending', 'without result'),
+    h('span', { class: 'tally' }, `${approved} of ${current.length} approved`),
+    invalidated ? h('span', { class: 'tally tally-zero' }, `${invalidated} invalidated`) : null);
 }
 
-function custodyTimeline(events) {
+// The sample's overall verdict: open, or pass/fail with every failing requirement named.
+function verdictSection(sample) {
+  const v = sample.verdict;
+  if (!v) return null;
+  const side = v.overall ? verdictSide(v.overall) : 'pending';
+  const failing = Array.isArray(v.failing) ? v.failing : [];
+  return h('section', { class: `card verdict-card verdict-card-${side}`, 'aria-labelledby': 'verdict-h' },
+    h('div', { class: 'verdict-head' },
+      h('h2', { id: 'verdict-h' }, 'Sample verdict'),
+      v.overall ? verdictChip(v.overall) : h('span', { class: 'badge verdict-pending' }, 'Open')),
+    v.summary ? h('p', {}, v.summary) : null,
+    failing.length ? h('ul', { class: 'failing-list' }, failing.map((f) => h('li', {},
+      h('a', { href: testHref(f.test) }, f.requirement), ': ',
+      (f.values || []).join(', '), ' ', f.unit || '', ' against ', limitText(f.limit),
+      f.explanation ? h('span', { class: 'cell-sub' }, f.explanation) : null))) : null);
+}
+
+// Label links: the PDF (50 × 25 mm) opens in a new tab for printing; the ZPL file is for the
+// Zebra printer. `portion` picks a portion's label instead of the sample's.
+function labelLinks(number, portion = null) {
+  const base = `/api/v1/samples/${encodeURIComponent(number)}/label`;
+  const query = portion ? `?portion=${encodeURIComponent(portion)}` : '';
+  const what = portion || number;
+  return h('span', { class: 'label-links' },
+    h('a', { href: `${base}.pdf${query}`, target: '_blank', rel: 'noopener', class: 'button button-small' },
+      'Label PDF', h('span', { class: 'visually-hidden' }, ` for ${what} (opens in a new tab)`)),
+    h('a', { href: `${base}.zpl${query}`, download: `${what}.zpl`, class: 'button button-small' },
+      'Label ZPL', h('span', { class: 'visually-hidden' }, ` for ${what} (Zebra printer file, downloads)`)));
+}
+
+function portionsSection(sample) {
+  const portions = sample.portions || [];
+  const labels = hasRole('technician');
+  let body;
+  if (portions.length === 0) {
+    body = h('p', { class: 'muted' }, 'No portions yet. A “Split off a portion” custody event makes one, with its own number and label.');
+  } else {
+    const columns = ['Portion', 'Description', 'Made'];
+    if (labels) columns.push('Labels');
+    body = h('div', { class: 'table-wrap' }, h('table', { class: 'data-table portions-table' },
+      h('caption', { class: 'visually-hidden' }, 'Portions'),
+      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, portions.map((p) => h('tr', {},
+        h('td', { 'data-label': 'Portion', class: 'mono nowrap' }, p.code),
+        h('td', { 'data-label': 'Description' }, p.description || '—'),
+        h('td', { 'data-label': 'Made', class: 'nowrap' }, p.created_at ? timeElement(p.created_at) : '—'),
+        labels ? h('td', { 'data-label': 'Labels' }, labelLinks(sample.number, p.code)) : null)))));
+  }
+  return h('section', { class: 'card', 'aria-labelledby': 'portions-h' },
+    h('h2', { id: 'portions-h', tabindex: '-1' }, 'Portions'),
+    body);
+}
+
+function custodyLabel(event) {
+  if (event === 'received') return 'Received';
+  const known = CUSTODY_EVENTS.find((e) => e.value === event);
+  return known ? known.label : humanize(event);
+}
+
+function custodyTimeline(events, tests = []) {
   if (!events || events.length === 0) return h('p', { class: 'muted' }, 'No custody events recorded.');
+  const testName = (id) => {
+    const test = tests.find((t) => String(t.id) === String(id));
+    return test ? `${test.property} (test ${id})` : `test ${id}`;
+  };
   return h('ol', { class: 'timeline' }, events.map((e) =>
-    h('li', { class: 'timeline-item' },
+    h('li', { class: `timeline-item timeline-${e.event}` },
       h('div', { class: 'timeline-head' },
-        h('span', { class: 'timeline-event' }, humanize(e.event)),
-        timeElement(e.at)),
+        h('span', { class: 'timeline-event' }, custodyLabel(e.event)),
+        e.portion ? h('span', { class: 'mono timeline-portion' }, e.portion) : null,
+        timeElement(e.at),
+        e.by ? h('span', { class: 'timeline-by' }, 'by ', e.by) : null),
       e.location ? h('div', { class: 'cell-sub' }, 'Location: ', e.location) : null,
+      e.test ? h('div', { class: 'cell-sub' }, 'Handed to ', h('a', { href: testHref(e.test) }, testName(e.test))) : null,
+      e.retain_until ? h('div', { class: 'cell-sub' }, 'Retain until ', e.retain_until) : null,
       e.note ? h('div', { class: 'timeline-note' }, e.note) : null)));
 }
 
-function renderSample(view, sample, reload) {
+// A new chain-of-custody event. The fields shown follow the event: a move needs a location, a
+// hand-over names the test, a retention its date, consumption and disposal a note. A split makes
+// a new portion; its note becomes the portion's description.
+function custodyForm(sample, ctx) {
+  const submission = new Submission();
+  const eventSelect = h('select', { name: 'event' },
+    h('option', { value: '' }, 'Choose an event…'),
+    CUSTODY_EVENTS.map((e) => h('option', { value: e.value }, e.label)));
+  const location = h('input', { type: 'text', name: 'location', autocomplete: 'off', maxlength: '100', placeholder: 'e.g. Chemistry lab, fume hood 2' });
+  const note = h('textarea', { name: 'note', rows: '2', maxlength: '1000' });
+  const portion = h('select', { name: 'portion' },
+    h('option', { value: '' }, 'The whole sample'),
+    (sample.portions || []).map((p) => h('option', { value: p.code }, p.description ? `${p.code}: ${p.description}` : p.code)));
+  const current = sample.tests.filter((t) => t.status !== 'invalidated');
+  const testSelect = h('select', { name: 'test' },
+    h('option', { value: '' }, 'Choose a test…'),
+    current.map((t) => h('option', { value: t.id }, `${t.property} (test ${t.id})`)));
+  const retain = h('input', { type: 'date', name: 'retain_until' });
+  const noteHint = h('span', {}, 'Optional.');
+
+  const form = h('form', { class: 'custody-form', novalidate: true, 'aria-labelledby': 'custody-form-h' },
+    h('h3', { id: 'custody-form-h', class: 'subhead' }, 'Record a custody event'),
+    h('div', { class: 'form-grid' },
+      field({ name: 'event', label: 'Event', control: eventSelect }),
+      field({ name: 'portion', label: 'Portion', control: portion, hint: 'Leave as the whole sample unless a portion moved.' }),
+      field({ name: 'location', label: 'Location', control: location }),
+      field({ name: 'test', label: 'Test', control: testSelect }),
+      field({ name: 'retain_until', label: 'Retain until', control: retain }),
+      field({ name: 'note', label: 'Note', control: note, wide: true })),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button button-primary' }, 'Record event')));
+  // The note's hint depends on the event; it is the field's described-by text.
+  const noteWrapper = form.querySelector('[data-field="note"]');
+  const hintId = note.id + '-hint';
+  noteWrapper.insertBefore(h('p', { id: hintId, class: 'field-hint' }, noteHint), noteWrapper.querySelector('.field-error'));
+  note.setAttribute('aria-describedby', `${hintId} ${note.id}-error`);
+
+  const wrapperOf = (name) => form.querySelector(`[data-field="${name}"]`);
+  const applyEvent = () => {
+    const kind = CUSTODY_EVENTS.find((e) => e.value === eventSelect.value);
+    const needs = kind ? kind.needs : [];
+    wrapperOf('test').hidden = !kind || kind.value !== 'handed_to_test';
+    wrapperOf('retain_until').hidden = !kind || kind.value !== 'retained';
+    wrapperOf('portion').hidden = !kind || kind.value === 'split' || (sample.portions || []).length === 0;
+    for (const name of ['location', 'note', 'test', 'retain_until']) {
+      wrapperOf(name).classList.toggle('field-required', needs.includes(name));
+    }
+    noteHint.textContent = !kind ? 'Optional.'
+      : kind.value === 'split' ? 'Describes the new portion, e.g. “left shoe, upper cut for Cr(VI)”.'
+        : needs.includes('note') ? 'Required: say how and why.' : 'Optional.';
+  };
+  eventSelect.addEventListener('change', applyEvent);
+  applyEvent();
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const kind = eventSelect.value;
+    if (!kind) {
+      clearFieldErrors(form);
+      showFieldErrors(form, [{ field: 'event', reason: 'Choose what happened to the sample.' }]);
+      return;
+    }
+    const body = { event: kind };
+    if (location.value.trim()) body.location = location.value.trim();
+    if (note.value.trim()) body.note = note.value.trim();
+    if (!wrapperOf('portion').hidden && portion.value) body.portion = portion.value;
+    if (kind === 'handed_to_test' && testSelect.value) body.test = testSelect.value;
+    if (kind === 'retained' && retain.value) body.retain_until = retain.value;
+    const saved = await submitForm(form, () => write(`/api/v1/samples/${encodeURIComponent(sample.number)}/custody`, {
+      body, submission, ifMatch: ctx.etag, action: 'record custody events',
+    }), undefined, { reload: ctx.reload });
+    if (!saved) return;
+    const label = custodyLabel(kind);
+    ctx.reload({
+      focus: kind === 'split' ? 'portions-h' : 'custody-h',
+      notice: kind === 'split' && saved.data && saved.data.portion
+        ? { title: `Portion ${saved.data.portion} made`, detail: 'Print its label from the Portions section.' }
+        : { title: `Custody event recorded: ${label}`, detail: sample.number },
+    });
+  });
+  return form;
+}
+
+function custodySection(sample, ctx) {
+  const disposed = (sample.custody || []).some((e) => e.event === 'disposed');
+  let tail = null;
+  if (hasRole('technician')) {
+    tail = disposed
+      ? h('p', { class: 'muted custody-closed' }, 'The sample was disposed: no custody event can follow.')
+      : custodyForm(sample, ctx);
+  }
+  return h('section', { class: 'card', 'aria-labelledby': 'custody-h' },
+    h('h2', { id: 'custody-h', tabindex: '-1' }, 'Chain of custody'),
+    custodyTimeline(sample.custody, sample.tests),
+    tail);
+}
+
+function renderSample(view, sample, ctx) {
   document.title = `${sample.number} · Pramaan`;
   // The preliminary report is for lab staff; exporters get the issued report, not this one.
   const report = isStaff() ? h('a', {
     href: `/api/v1/samples/${encodeURIComponent(sample.number)}/report.pdf`,
     target: '_blank', rel: 'noopener', class: 'button',
   }, 'Preliminary report (PDF)', h('span', { class: 'visually-hidden' }, ' (opens in a new tab)')) : null;
+  const labels = hasRole('technician') ? labelLinks(sample.number) : null;
 
   view.replaceChildren(
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/samples' }, 'Samples'), h('span', { 'aria-hidden': 'true' }, ' / '), sample.number),
@@ -682,55 +1388,264 @@ function renderSample(view, sample, reload) {
       h('div', { class: 'title-block' },
         h('h1', { tabindex: '-1' }, h('span', { class: 'mono' }, sample.number), ' ', statusBadge(sample.status)),
         h('p', { class: 'subtitle' }, sample.exporter ? sample.exporter.name : '', ' · ', sample.product)),
-      report),
+      h('div', { class: 'head-actions' }, labels, report)),
+    verdictSection(sample),
     h('section', { class: 'card', 'aria-labelledby': 'facts-h' },
       h('h2', { id: 'facts-h', class: 'visually-hidden' }, 'Sample facts'),
       factsList(sample)),
     h('section', { class: 'card table-card', 'aria-labelledby': 'tests-h' },
       h('div', { class: 'section-head' }, h('h2', { id: 'tests-h', tabindex: '-1' }, 'Tests'), testSummary(sample.tests)),
       sample.tests.length
-        ? h('div', { class: 'table-wrap' }, testsTable(sample, reload))
+        ? h('div', { class: 'table-wrap' }, testsTable(sample, ctx))
         : h('p', { class: 'muted pad' }, 'No tests requested.')),
-    h('section', { class: 'card', 'aria-labelledby': 'custody-h' },
-      h('h2', { id: 'custody-h' }, 'Chain of custody'),
-      custodyTimeline(sample.custody)));
+    hasRole('technician') || (sample.portions || []).length ? portionsSection(sample) : null,
+    custodySection(sample, ctx));
+}
+
+// Loads a record for a screen and redraws it after each change. `fetchRecord` resolves to what `draw`
+// needs; `reload({ notice, focus })` keeps the scroll position, moves focus to the element with id
+// `focus` (the form that had it is gone) and confirms in the banner.
+function reloadable(view, isCurrent, fetchRecord, draw, notFound) {
+  async function load() {
+    try {
+      const loaded = await fetchRecord();
+      if (!isCurrent()) return false;
+      draw(loaded);
+      return true;
+    } catch (error) {
+      if (!isCurrent()) return false;
+      if (error instanceof ApiError && error.status === 404) {
+        view.replaceChildren(notFound());
+        return false;
+      }
+      if (!(error instanceof ApiError && error.authRequired)) {
+        view.replaceChildren(h('p', { class: 'muted' }, 'This could not be loaded.'));
+      }
+      showProblem(error);
+      return false;
+    }
+  }
+  async function reload({ notice = null, focus = null } = {}) {
+    const scroll = window.scrollY;
+    if (!(await load()) || !isCurrent()) return;
+    window.scrollTo(0, scroll);
+    const target = focus ? document.getElementById(focus) : null;
+    if (target) target.focus({ preventScroll: true });
+    if (notice) showBanner('success', notice.title, notice.detail);
+  }
+  return { load, reload };
+}
+
+function notFoundBlock(title, text) {
+  return h('div', { class: 'empty' },
+    h('h1', { tabindex: '-1' }, title),
+    h('p', {}, text),
+    h('a', { href: '#/samples', class: 'button' }, 'Back to samples'));
 }
 
 function renderDetail(view, number, isCurrent) {
   document.title = `${number} · Pramaan`;
   view.append(h('p', { class: 'muted loading' }, `Loading ${number}…`));
+  const ctx = { etag: null, reload: null };
+  const { load, reload } = reloadable(view, isCurrent,
+    () => api('/api/v1/samples/' + encodeURIComponent(number), { full: true }),
+    ({ data, etag }) => {
+      // The sample's ETag guards custody events against a change made at another terminal.
+      ctx.etag = etag || etagOfVersion(data.version);
+      renderSample(view, data, ctx);
+    },
+    () => notFoundBlock('Sample not found', `There is no sample ${number}.`));
+  ctx.reload = reload;
+  return load();
+}
 
-  // After a result is saved: reload the sample, keep the scroll position, confirm in the banner.
-  const reload = async (test, result) => {
-    const scroll = window.scrollY;
-    await load();
-    window.scrollTo(0, scroll);
-    // The form that had focus is gone; continue from the tests heading instead of the page top.
-    const heading = document.getElementById('tests-h');
-    if (heading) heading.focus({ preventScroll: true });
-    showBanner('success', `Result saved: ${humanize(result.verdict)}`,
-      `${test.property}. ${result.explanation}`);
-  };
+// ---------------------------------------------------------------------------------------------
+// Screen 2b: one test (from the worklist): specification, result entry, review, retest, history
+// ---------------------------------------------------------------------------------------------
 
-  async function load() {
-    try {
-      const sample = await api('/api/v1/samples/' + encodeURIComponent(number));
-      if (!isCurrent()) return;
-      renderSample(view, sample, reload);
-    } catch (error) {
-      if (!isCurrent()) return;
-      if (error instanceof ApiError && error.status === 404) {
-        view.replaceChildren(
-          h('div', { class: 'empty' },
-            h('h1', { tabindex: '-1' }, 'Sample not found'),
-            h('p', {}, `There is no sample ${number}.`),
-            h('a', { href: '#/samples', class: 'button' }, 'Back to samples')));
+async function claimTest(test, submission) {
+  return write(`/api/v1/tests/${encodeURIComponent(test.id)}/claim`, {
+    body: {}, submission, ifMatch: etagOfVersion(test.version), action: 'claim tests',
+  });
+}
+
+// What was just saved, shown at the top of the test page: the verdict and why.
+function outcomePanel(test, result) {
+  const side = verdictSide(result.verdict);
+  return h('section', { class: `card outcome outcome-${side}`, 'aria-labelledby': 'outcome-h' },
+    h('div', { class: 'verdict-head' },
+      h('h2', { id: 'outcome-h', tabindex: '-1' }, 'Result saved'),
+      h('span', { class: `badge badge-large verdict-${result.verdict}` }, humanize(result.verdict))),
+    valuesLine(result),
+    h('p', { class: 'explanation' }, result.explanation),
+    h('div', { class: 'form-actions' },
+      hasRole('technician') ? h('a', { href: worklistHash, class: 'button button-primary' }, 'Back to worklist') : null,
+      h('a', { href: sampleHref(test.sample), class: 'button' }, `Open sample ${test.sample}`)));
+}
+
+function currentResultSection(test) {
+  const result = test.result;
+  return h('section', { class: 'card', 'aria-labelledby': 'result-h' },
+    h('div', { class: 'verdict-head' },
+      h('h2', { id: 'result-h' }, 'Current result'),
+      result ? verdictChip(result.verdict) : null),
+    result ? [
+      valuesLine(result),
+      present(result.uncertainty) ? h('p', { class: 'cell-sub' }, `U = ± ${result.uncertainty} ${result.unit}`) : null,
+      h('p', { class: 'explanation' }, result.explanation),
+      result.remarks ? h('p', { class: 'cell-sub' }, 'Remarks: ', result.remarks) : null,
+      resultMeta(result),
+    ] : h('p', { class: 'muted' }, 'No result entered yet.'));
+}
+
+function drawTest(view, test, sample, ctx) {
+  document.title = `${test.property} · ${test.sample} · Pramaan`;
+  const me = session.user ? session.user.username : null;
+  const lastRejection = [...(test.reviews || [])].reverse().find((r) => r.decision === 'reject');
+
+  let claim = null;
+  if (canEnter(test) && test.assignee !== me) {
+    const submission = new Submission();
+    claim = h('button', { type: 'button', class: 'button' }, test.assignee ? `Take over from ${test.assignee}` : 'Claim this test');
+    claim.addEventListener('click', async () => {
+      if (claim.getAttribute('aria-disabled') === 'true') return;
+      claim.setAttribute('aria-disabled', 'true');
+      clearBanner();
+      try {
+        await claimTest(test, submission);
+        ctx.reload({ focus: 'entry-h', notice: { title: 'Test claimed', detail: `${test.property} is on your worklist.` } });
+      } catch (error) {
+        claim.removeAttribute('aria-disabled');
+        if (error instanceof ApiError && error.status === 409) showConflict(error, () => ctx.reload());
+        else showProblem(error);
+      }
+    });
+  }
+
+  const sections = [];
+  if (ctx.outcome) sections.push(outcomePanel(test, ctx.outcome));
+  if (test.status === 'rejected' && lastRejection) {
+    sections.push(h('div', { class: 'notice notice-warn', role: 'note' },
+      h('strong', {}, 'Rejected by ', lastRejection.reviewer || 'a reviewer', ': '),
+      lastRejection.comment || 'no comment',
+      h('span', { class: 'cell-sub' }, 'Enter a corrected result below; the rejected one stays in the history.')));
+  }
+  if (test.status === 'invalidated') {
+    sections.push(h('div', { class: 'notice notice-muted', role: 'note' }, lineageNote(test)));
+  }
+
+  sections.push(h('section', { class: 'card', 'aria-labelledby': 'spec-h' },
+    h('h2', { id: 'spec-h', class: 'visually-hidden' }, 'Specification'),
+    h('dl', { class: 'facts' },
+      fact('Requirement', h('span', { class: 'mono' }, test.requirement)),
+      fact('Standard', test.standard, test.clause ? `, ${test.clause}` : ''),
+      fact('Method', test.method),
+      fact('Limit', h('span', { class: 'mono' }, limitText(test.limit))),
+      fact('Specimens', String(test.specimens || 1)),
+      test.part || test.material ? fact('Part / material', [test.part, test.material].filter(Boolean).join(' / ')) : null,
+      fact('Attempt', String(test.attempt || 1)),
+      fact('Assigned to', test.assignee ? (test.assignee === me ? 'You' : test.assignee) : 'Nobody'),
+      sample ? fact('Sample status', statusBadge(sample.status)) : null,
+      sample ? fact('Due', dueDate(sample.due_date, sample.status === 'issued')) : null)));
+
+  if (!ctx.outcome) sections.push(currentResultSection(test));
+
+  if (canEnter(test)) {
+    const { form } = resultForm(test, {
+      onSaved: (result) => {
+        ctx.outcome = result;  // the next draw shows the verdict at the top
+        ctx.reload({ focus: 'outcome-h' });
+      },
+      reload: () => ctx.reload(),
+    });
+    sections.push(h('section', { class: 'card', 'aria-labelledby': 'entry-h' },
+      h('div', { class: 'verdict-head' },
+        h('h2', { id: 'entry-h', tabindex: '-1' }, test.status === 'rejected' ? 'Enter a corrected result' : 'Enter result'),
+        claim),
+      form));
+  }
+
+  if (canReview(test)) {
+    sections.push(h('section', { class: 'card', 'aria-labelledby': 'review-h' },
+      h('h2', { id: 'review-h', tabindex: '-1' }, 'Review'),
+      isMine(test.result)
+        ? h('p', { class: 'muted' }, 'You entered this result, so another reviewer must review it (four eyes).')
+        : reviewForm(test, {
+          onSaved: (updated, decision) => ctx.reload({ focus: 'result-h', notice: reviewNotice(test, decision) }),
+          reload: () => ctx.reload(),
+        }).form));
+  }
+
+  if (canRetest(test, sample)) {
+    const holder = h('div', { id: `retest-${test.id}`, hidden: true });
+    const open = h('button', { type: 'button', class: 'button', 'aria-expanded': 'false', 'aria-controls': `retest-${test.id}` }, 'Order a retest…');
+    open.addEventListener('click', () => {
+      const opening = holder.hidden;
+      holder.hidden = !opening;
+      open.setAttribute('aria-expanded', String(opening));
+      if (!opening) {
+        holder.replaceChildren();
         return;
       }
-      view.replaceChildren(h('p', { class: 'muted' }, 'The sample could not be loaded.'));
-      showProblem(error);
-    }
+      const { form, focus } = retestForm(test, {
+        onSaved: (body) => {
+          pendingNotice = { title: 'Retest opened', detail: `Test ${test.id} is invalidated; this is its repeat, pending.` };
+          location.hash = testHref(body.test.id);
+        },
+        onCancel: () => {
+          open.click();
+          open.focus();
+        },
+        reload: () => ctx.reload(),
+      });
+      holder.replaceChildren(form);
+      focus();
+    });
+    sections.push(h('section', { class: 'card', 'aria-labelledby': 'retest-h' },
+      h('div', { class: 'verdict-head' }, h('h2', { id: 'retest-h' }, 'Retest'), open),
+      holder));
   }
+
+  const history = historyDetails(test, { open: true });
+  sections.push(h('section', { class: 'card', 'aria-labelledby': 'history-h' },
+    h('h2', { id: 'history-h' }, 'History'),
+    test.status !== 'invalidated' ? lineageNote(test) : null,
+    history || h('p', { class: 'muted' }, 'No reviews or earlier results.')));
+
+  view.replaceChildren(
+    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' },
+      hasRole('technician') ? [h('a', { href: worklistHash }, 'Worklist'), h('span', { 'aria-hidden': 'true' }, ' / ')] : null,
+      h('a', { href: sampleHref(test.sample) }, test.sample), h('span', { 'aria-hidden': 'true' }, ' / '), `Test ${test.id}`),
+    h('div', { class: 'page-head' },
+      h('div', { class: 'title-block' },
+        h('h1', { tabindex: '-1' }, test.property || test.label || test.requirement, ' ', testStatusBadge(test.status)),
+        h('p', { class: 'subtitle' },
+          h('a', { href: sampleHref(test.sample), class: 'sample-link' }, test.sample),
+          sample ? [' · ', sample.exporter ? sample.exporter.name : '', ' · ', sample.product] : null)),
+      h('div', { class: 'head-actions' }, hasRole('technician') ? labelLinks(test.sample) : null)),
+    ...sections);
+  ctx.outcome = null;
+}
+
+function renderTestPage(view, id, isCurrent) {
+  document.title = `Test ${id} · Pramaan`;
+  view.append(h('p', { class: 'muted loading' }, `Loading test ${id}…`));
+  const ctx = { reload: null, outcome: null };
+  const { load, reload } = reloadable(view, isCurrent,
+    async () => {
+      const test = await api('/api/v1/tests/' + encodeURIComponent(id));
+      // The sample gives the context (exporter, product, due date); the test stands without it.
+      let sample = null;
+      try {
+        sample = await api('/api/v1/samples/' + encodeURIComponent(test.sample));
+      } catch (error) {
+        if (error instanceof ApiError && error.authRequired) throw error;
+      }
+      return { test, sample };
+    },
+    ({ test, sample }) => drawTest(view, test, sample, ctx),
+    () => notFoundBlock('Test not found', `There is no test ${id}.`));
+  ctx.reload = reload;
   return load();
 }
 
@@ -813,7 +1728,10 @@ function renderRegister(view) {
           conditionRadios,
           h('p', { class: 'field-error', hidden: true })),
         field({ name: 'condition_note', label: 'Condition note', control: conditionNote, hint: 'Required when the sample is damaged or short', wide: true }),
-        field({ name: 'storage_location', label: 'Storage location', control: input('storage_location', { placeholder: 'e.g. R2-S4' }), optional: true }))),
+        field({ name: 'storage_location', label: 'Storage location', control: input('storage_location', { placeholder: 'e.g. R2-S4' }), optional: true }),
+        field({ name: 'due_date', label: 'Due date', control: h('input', { type: 'date', name: 'due_date', class: 'input-short' }), hint: 'When the exporter expects the report', optional: true }),
+        field({ name: 'decision_rule', label: 'Decision rule', control: h('select', { name: 'decision_rule' },
+          DECISION_RULES.map((r) => h('option', { value: r.value }, r.label))), wide: true }))),
     h('fieldset', { class: 'card form-section', dataset: { field: 'requirements' } },
       h('legend', {}, 'Requirements to test'),
       requirementBoxes,
@@ -828,6 +1746,10 @@ function renderRegister(view) {
     conditionNote.required = event.target.value !== 'intact';
     form.querySelector('[data-field="condition_note"]').classList.toggle('field-required', conditionNote.required);
   });
+
+  // Registering twice would give the same shoes two sample numbers: the submission's
+  // Idempotency-Key makes a retry after a lost answer return the first registration instead.
+  const submission = new Submission();
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -850,6 +1772,8 @@ function renderRegister(view) {
       condition: text('condition') || 'intact',
       condition_note: text('condition_note').trim(),
       storage_location: text('storage_location').trim(),
+      due_date: text('due_date') || undefined,
+      decision_rule: text('decision_rule') || 'simple',
       requirements,
     };
     const describe = (base, index) => {
@@ -857,8 +1781,9 @@ function renderRegister(view) {
       if (base === 'requirements' && requirements[index] !== undefined) return requirements[index];
       return `Item ${index + 1}`;
     };
-    const sample = await submitForm(form, () => api('/api/v1/samples', { method: 'POST', body, action: 'register samples' }), describe);
-    if (!sample) return;
+    const saved = await submitForm(form, () => write('/api/v1/samples', { body, submission, action: 'register samples' }), describe);
+    if (!saved) return;
+    const sample = saved.data;
     // Shown once the detail screen is up (a route change clears the banner).
     const tests = sample.tests.length;
     pendingNotice = {
@@ -872,6 +1797,557 @@ function renderRegister(view) {
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/samples' }, 'Samples'), h('span', { 'aria-hidden': 'true' }, ' / '), 'Register'),
     h('div', { class: 'page-head' }, h('h1', { id: 'register-h', tabindex: '-1' }, 'Register sample')),
     form);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filter forms whose state lives in the URL (worklist, audit trail)
+// ---------------------------------------------------------------------------------------------
+
+// Goes to a hash route; the same hash again reloads the screen (hashchange would not fire).
+function navigateTo(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;
+}
+
+function hashWithParams(base, values) {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) {
+    if (present(value)) params.set(key, value);
+  }
+  const query = params.toString();
+  return query ? `${base}?${query}` : base;
+}
+
+// "Load more" paging over a keyset-paged list (`items`, `next`). `fetchPage(after)` gets a page;
+// `addRows(items)` draws it and returns the new rows; `describe(shown, more)` words the count line.
+function pagedTable({ fetchPage, addRows, describe, isCurrent, onError }) {
+  const countLine = h('p', { class: 'list-count', 'aria-live': 'polite' }, 'Loading…');
+  const moreButton = h('button', { type: 'button', class: 'button', hidden: true }, 'Load more');
+  let next = null;
+  let shown = 0;
+  let loading = false;
+  async function loadPage() {
+    if (loading) return;  // a guard rather than `disabled`, which would drop keyboard focus
+    loading = true;
+    moreButton.setAttribute('aria-disabled', 'true');
+    moreButton.textContent = 'Loading…';
+    try {
+      const page = await fetchPage(next);
+      if (!isCurrent()) return;
+      const rows = addRows(page.items || []);
+      shown += rows.length;
+      next = page.next || null;
+      countLine.textContent = describe(shown, Boolean(next));
+      const hadFocus = document.activeElement === moreButton;
+      moreButton.hidden = !next;
+      if (!next && hadFocus && rows[0]) {
+        const target = rows[0].querySelector('a, button');
+        if (target) target.focus();
+      }
+    } catch (error) {
+      if (!isCurrent()) return;
+      countLine.textContent = 'The list could not be loaded.';
+      onError(error);
+    } finally {
+      loading = false;
+      moreButton.removeAttribute('aria-disabled');
+      moreButton.textContent = 'Load more';
+    }
+  }
+  moreButton.addEventListener('click', loadPage);
+  return { foot: h('div', { class: 'list-foot' }, countLine, moreButton), loadPage };
+}
+
+// A query's field errors go next to the filter fields; the rest to the banner.
+function showQueryProblem(form, error) {
+  const errors = (error instanceof ApiError && Array.isArray(error.problem.errors)) ? error.problem.errors : [];
+  clearFieldErrors(form);
+  const unplaced = showFieldErrors(form, errors);
+  showProblem(error, unplaced, unplaced.length < errors.length);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Screen 4: worklist (technicians)
+// ---------------------------------------------------------------------------------------------
+
+function worklistRow(item, onClaim) {
+  const me = session.user ? session.user.username : null;
+  const link = h('a', { href: testHref(item.id), class: 'test-link' }, item.property || item.label || item.requirement);
+  let action = h('span', { class: 'muted' }, 'Yours');
+  if (item.assignee !== me) {
+    action = h('button', { type: 'button', class: 'button button-small' },
+      item.assignee ? 'Take over' : 'Claim',
+      h('span', { class: 'visually-hidden' }, `: ${item.property}, ${item.sample}`));
+    action.addEventListener('click', () => onClaim(item, action));
+  }
+  const row = h('tr', { class: `clickable row-${item.status}` },
+    h('td', { 'data-label': 'Due', class: 'nowrap' }, dueDate(item.due_date)),
+    h('td', { 'data-label': 'Sample' },
+      h('a', { href: sampleHref(item.sample), class: 'sample-link' }, item.sample),
+      item.received_at ? h('span', { class: 'cell-sub' }, 'Received ', timeElement(item.received_at)) : null),
+    h('td', { 'data-label': 'Test' },
+      h('span', { class: 'cell-main' }, link),
+      h('span', { class: 'cell-sub' }, [item.standard, item.clause].filter(Boolean).join(', ')),
+      h('span', { class: 'cell-code' }, item.requirement, ` · test ${item.id}`, item.attempt > 1 ? ` · attempt ${item.attempt}` : '')),
+    h('td', { 'data-label': 'Method' },
+      h('span', { class: 'cell-main' }, item.method),
+      h('span', { class: 'cell-sub' }, `${item.specimens || 1} specimen${Number(item.specimens) === 1 ? '' : 's'} · limit ${limitText(item.limit)}`)),
+    h('td', { 'data-label': 'Exporter' }, item.exporter || '—'),
+    h('td', { 'data-label': 'Status' }, testStatusBadge(item.status)),
+    h('td', { 'data-label': 'Assignee' },
+      item.assignee ? (item.assignee === me ? h('strong', {}, 'You') : item.assignee) : h('span', { class: 'muted' }, 'Unassigned')),
+    h('td', { 'data-label': 'Action' }, action));
+  // The whole row opens the test; the link inside stays the keyboard and screen reader target.
+  row.addEventListener('click', (event) => {
+    if (event.target.closest('a, button') || window.getSelection().toString()) return;
+    location.hash = testHref(item.id);
+  });
+  return row;
+}
+
+// The worklist as last filtered, so "Back to worklist" from a test keeps the technician's filters.
+let worklistHash = '#/worklist';
+
+function renderWorklist(view, params, isCurrent) {
+  document.title = 'Worklist · Pramaan';
+  worklistHash = location.hash || '#/worklist';
+  const filters = {
+    method: params.get('method') || '',
+    instrument: params.get('instrument') || '',
+    assignee: params.get('assignee') || '',
+    due_before: params.get('due_before') || '',
+  };
+  const methods = h('datalist', { id: 'dl-methods' });
+  const methodInput = h('input', { type: 'text', name: 'method', value: filters.method, list: 'dl-methods', autocomplete: 'off', spellcheck: 'false' });
+  const instrumentInput = h('input', { type: 'text', name: 'instrument', value: filters.instrument, autocomplete: 'off', spellcheck: 'false' });
+  const assigneeSelect = h('select', { name: 'assignee' },
+    WORKLIST_ASSIGNEES.map((a) => h('option', { value: a.value, selected: a.value === filters.assignee }, a.label)));
+  const dueInput = h('input', { type: 'date', name: 'due_before', value: filters.due_before });
+  const form = h('form', { class: 'card filter-form', novalidate: true, role: 'search', 'aria-label': 'Filter the worklist' },
+    h('div', { class: 'filter-grid' },
+      field({ name: 'method', label: 'Method', control: methodInput }),
+      field({ name: 'instrument', label: 'Instrument', control: instrumentInput }),
+      field({ name: 'assignee', label: 'Assigned to', control: assigneeSelect }),
+      field({ name: 'due_before', label: 'Due before', control: dueInput }),
+      h('div', { class: 'filter-actions' },
+        h('button', { type: 'submit', class: 'button button-primary' }, 'Apply'),
+        h('a', { href: '#/worklist', class: 'button button-quiet' }, 'Clear'))),
+    methods);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    navigateTo(hashWithParams('#/worklist', {
+      method: methodInput.value.trim(),
+      instrument: instrumentInput.value.trim(),
+      assignee: assigneeSelect.value,
+      due_before: dueInput.value,
+    }));
+  });
+
+  const quick = h('div', { class: 'chips', role: 'group', 'aria-label': 'Quick filters' },
+    [{ label: 'My tests', assignee: 'me' }, { label: 'Unassigned', assignee: 'none' }, { label: 'Overdue', due_before: todayDate() }].map((q) => {
+      const active = (q.assignee || '') === filters.assignee && (q.due_before || '') === filters.due_before
+        && !filters.method && !filters.instrument;
+      const chip = h('button', { type: 'button', class: 'chip', 'aria-pressed': String(active) }, q.label);
+      chip.addEventListener('click', () => navigateTo(hashWithParams('#/worklist', { assignee: q.assignee, due_before: q.due_before })));
+      return chip;
+    }));
+
+  const tbody = h('tbody');
+  const table = h('table', { class: 'data-table worklist-table' },
+    h('caption', { class: 'visually-hidden' }, 'Pending and rejected tests, oldest first'),
+    h('thead', {}, h('tr', {},
+      ['Due', 'Sample', 'Test', 'Method', 'Exporter', 'Status', 'Assignee', 'Action'].map((c) => h('th', { scope: 'col' }, c)))),
+    tbody);
+  const announce = h('p', { class: 'visually-hidden', role: 'status' });
+  const seenMethods = new Set();
+
+  const onClaim = async (item, button) => {
+    if (button.getAttribute('aria-disabled') === 'true') return;
+    button.setAttribute('aria-disabled', 'true');
+    clearBanner();
+    if (!item.submission) item.submission = new Submission();
+    try {
+      const { data } = await claimTest(item, item.submission);
+      if (!isCurrent()) return;
+      Object.assign(item, { assignee: data.assignee, version: data.version, status: data.status });
+      const row = button.closest('tr');
+      const fresh = worklistRow(item, onClaim);
+      row.replaceWith(fresh);
+      fresh.querySelector('a.test-link').focus();
+      announce.textContent = `Claimed: ${item.property}, sample ${item.sample}.`;
+    } catch (error) {
+      button.removeAttribute('aria-disabled');
+      if (error instanceof ApiError && error.status === 409) showConflict(error, route);
+      else showProblem(error);
+    }
+  };
+
+  const { foot, loadPage } = pagedTable({
+    isCurrent,
+    fetchPage: (after) => {
+      const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+      for (const [key, value] of Object.entries(filters)) if (value) query.set(key, value);
+      if (after) query.set('after', after);
+      return api('/api/v1/worklist?' + query.toString());
+    },
+    addRows: (items) => {
+      const rows = items.map((item) => worklistRow(item, onClaim));
+      tbody.append(...rows);
+      for (const item of items) {
+        if (item.method && !seenMethods.has(item.method)) {
+          seenMethods.add(item.method);
+          methods.append(h('option', { value: item.method }));
+        }
+      }
+      return rows;
+    },
+    describe: (shown, more) => {
+      if (shown === 0) return Object.values(filters).some(Boolean) ? 'No tests match these filters.' : 'Nothing waiting: no pending or rejected tests.';
+      return `${shown} test${shown === 1 ? '' : 's'} shown, oldest first${more ? '' : ', all loaded'}.`;
+    },
+    onError: (error) => showQueryProblem(form, error),
+  });
+
+  view.append(
+    h('div', { class: 'page-head' },
+      h('div', { class: 'title-block' },
+        h('h1', { tabindex: '-1' }, 'Worklist'),
+        h('p', { class: 'subtitle' }, 'Pending tests and rejected results waiting for a corrected entry. Open a test to enter its result.'))),
+    form,
+    quick,
+    h('div', { class: 'card table-card' }, h('div', { class: 'table-wrap' }, table)),
+    foot,
+    announce);
+  loadPage();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Screen 5: organizations (exporters): list for admins and technicians, registration for admins
+// ---------------------------------------------------------------------------------------------
+
+function organizationForm(onSaved) {
+  const submission = new Submission();
+  const input = (name, extra = {}) => h('input', { type: 'text', name, autocomplete: 'off', ...extra });
+  const district = input('district', { list: 'dl-districts' });
+  const state = input('state', { placeholder: 'Uttar Pradesh' });
+  const odop = input('odop_product');
+  const districtInfo = h('p', { class: 'field-info', 'aria-live': 'polite' });
+  const districts = new Map();
+  const districtList = h('datalist', { id: 'dl-districts' });
+  let odopTouched = false;
+  odop.addEventListener('input', () => {
+    odopTouched = odop.value.trim() !== '';
+  });
+
+  api('/api/v1/districts').then((body) => {
+    const items = [...(body.items || [])].sort((a, b) => a.name.localeCompare(b.name));
+    for (const d of items) districts.set(d.name.toLowerCase(), d);
+    districtList.replaceChildren(...items.map((d) => h('option', {
+      value: d.name,
+      label: [d.state, d.odop_product ? `ODOP: ${d.odop_product}` : ''].filter(Boolean).join(' · '),
+    })));
+  }).catch((error) => showProblem(error));
+
+  // A known district brings its state and its One District One Product speciality.
+  const onDistrict = () => {
+    const known = districts.get(district.value.trim().toLowerCase());
+    districtInfo.replaceChildren();
+    if (!known) return;
+    districtInfo.append(`${known.name}, ${known.state}`, known.odop_product ? ` · ODOP product: ${known.odop_product}` : '');
+    if (!odopTouched && known.odop_product) odop.value = known.odop_product;
+  };
+  district.addEventListener('input', onDistrict);
+  district.addEventListener('change', onDistrict);
+
+  const form = h('form', { class: 'register-form', novalidate: true, 'aria-labelledby': 'org-form-h' },
+    h('fieldset', { class: 'card form-section' },
+      h('legend', { id: 'org-form-h' }, 'Register an exporter'),
+      h('div', { class: 'form-grid' },
+        field({ name: 'name', label: 'Legal name', control: input('name', { placeholder: 'e.g. Sikandra Footwear Exports Pvt Ltd' }), wide: true }),
+        field({ name: 'short_name', label: 'Short name', control: input('short_name'), optional: true }),
+        field({ name: 'iec', label: 'IEC', control: input('iec', { class: 'input-mono input-upper', spellcheck: 'false', maxlength: '10' }), hint: '10 digits, or the PAN form' }),
+        field({ name: 'gstin', label: 'GSTIN', control: input('gstin', { class: 'input-mono input-upper', spellcheck: 'false', maxlength: '15' }), optional: true, hint: '15 characters; its PAN must match a PAN-form IEC' }),
+        field({ name: 'address', label: 'Address', control: h('textarea', { name: 'address', rows: '2' }), wide: true }),
+        field({ name: 'district', label: 'District', control: district }),
+        field({ name: 'state', label: 'State', control: state, optional: true, hint: 'Leave empty for Uttar Pradesh' }),
+        field({ name: 'odop_product', label: 'ODOP product', control: odop, optional: true }),
+        districtInfo,
+        districtList)),
+    h('div', { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'button button-primary' }, 'Register exporter')));
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const text = (name) => String(data.get(name) || '').trim();
+    const body = {
+      name: text('name'),
+      short_name: text('short_name'),
+      iec: text('iec').toUpperCase(),
+      gstin: text('gstin').toUpperCase(),
+      address: text('address'),
+      district: text('district'),
+      odop_product: text('odop_product'),
+    };
+    if (text('state')) body.state = text('state');
+    const saved = await submitForm(form, () => write('/api/v1/organizations', { body, submission, action: 'register exporters' }));
+    if (!saved) return;
+    form.reset();
+    odopTouched = false;
+    districtInfo.replaceChildren();
+    showBanner('success', `Exporter registered: ${saved.data.name}`, `IEC ${saved.data.iec}${saved.data.district ? ` · ${saved.data.district}` : ''}`);
+    onSaved(saved.data);
+  });
+  return form;
+}
+
+function organizationRow(org, highlight = false) {
+  return h('tr', { class: highlight ? 'row-new' : null },
+    h('td', { 'data-label': 'Exporter' },
+      h('span', { class: 'cell-main' }, org.name),
+      org.short_name ? h('span', { class: 'cell-sub' }, org.short_name) : null),
+    h('td', { 'data-label': 'IEC', class: 'mono nowrap' }, org.iec || '—'),
+    h('td', { 'data-label': 'GSTIN', class: 'mono nowrap' }, org.gstin || '—'),
+    h('td', { 'data-label': 'District' },
+      h('span', { class: 'cell-main' }, org.district || '—'),
+      org.state ? h('span', { class: 'cell-sub' }, org.state) : null),
+    h('td', { 'data-label': 'ODOP product' }, org.odop_product || '—'),
+    h('td', { 'data-label': 'Address' }, org.address || '—'));
+}
+
+function renderOrganizations(view, isCurrent) {
+  document.title = 'Exporters · Pramaan';
+  const tbody = h('tbody');
+  const countLine = h('p', { class: 'list-count', 'aria-live': 'polite' }, 'Loading exporters…');
+  const filter = h('input', { type: 'search', name: 'filter', autocomplete: 'off', placeholder: 'Name, IEC, GSTIN or district' });
+  let all = [];
+  let fresh = null;
+
+  const draw = () => {
+    const needle = filter.value.trim().toLowerCase();
+    const shown = all.filter((o) => !needle || [o.name, o.short_name, o.iec, o.gstin, o.district, o.state, o.odop_product]
+      .some((v) => String(v || '').toLowerCase().includes(needle)));
+    tbody.replaceChildren(...shown.map((o) => organizationRow(o, fresh !== null && o.id === fresh)));
+    countLine.textContent = all.length === 0 ? 'No exporters registered yet.'
+      : `${shown.length} of ${all.length} exporter${all.length === 1 ? '' : 's'} shown.`;
+  };
+  filter.addEventListener('input', draw);
+
+  const load = async () => {
+    try {
+      const body = await api('/api/v1/organizations');
+      if (!isCurrent()) return;
+      all = [...(body.items || [])].sort((a, b) => a.name.localeCompare(b.name));
+      draw();
+    } catch (error) {
+      if (!isCurrent()) return;
+      countLine.textContent = 'The exporters could not be loaded.';
+      showProblem(error);
+    }
+  };
+
+  const filterId = `f-org-filter-${++fieldSerial}`;
+  filter.id = filterId;
+  view.append(
+    h('div', { class: 'page-head' },
+      h('div', { class: 'title-block' },
+        h('h1', { tabindex: '-1' }, 'Exporters'),
+        h('p', { class: 'subtitle' }, 'Organizations whose samples the lab tests.'))),
+    h('div', { class: 'filter-inline' }, h('label', { for: filterId, class: 'field-label' }, 'Filter'), filter),
+    h('div', { class: 'card table-card' }, h('div', { class: 'table-wrap' }, h('table', { class: 'data-table' },
+      h('caption', { class: 'visually-hidden' }, 'Registered exporters'),
+      h('thead', {}, h('tr', {}, ['Exporter', 'IEC', 'GSTIN', 'District', 'ODOP product', 'Address'].map((c) => h('th', { scope: 'col' }, c)))),
+      tbody))),
+    h('div', { class: 'list-foot' }, countLine),
+    hasRole('admin') ? organizationForm((org) => {
+      fresh = org.id;
+      load();
+    }) : null);
+  return load();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Screen 6: audit trail (auditors, admins)
+// ---------------------------------------------------------------------------------------------
+
+// A datetime-local value ("2026-11-23T10:15", the terminal's time) as RFC 3339 UTC, or null.
+function localToRfc3339(value) {
+  if (!value) return null;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return null;
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function auditRecordLink(entity, id) {
+  if (entity === 'sample') return h('a', { href: sampleHref(id), class: 'mono' }, id);
+  if (entity === 'test') return h('a', { href: testHref(id) }, `test ${id}`);
+  return h('span', { class: 'mono' }, id);
+}
+
+// What changed, folded: the fields whose value differs, and both documents on demand.
+function auditChange(event) {
+  const before = event.before;
+  const after = event.after;
+  if (!present(before) && !present(after)) return h('span', { class: 'muted' }, '—');
+  let summary = 'Created';
+  if (present(before) && present(after) && typeof before === 'object' && typeof after === 'object') {
+    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+    const changed = [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+    summary = changed.length ? `Changed: ${changed.join(', ')}` : 'No field changed';
+  } else if (present(before) && !present(after)) {
+    summary = 'Removed';
+  }
+  const doc = (label, value) => (present(value) ? [
+    h('div', { class: 'cell-sub' }, label),
+    h('pre', { class: 'json' }, typeof value === 'string' ? value : JSON.stringify(value, null, 2)),
+  ] : null);
+  return h('details', { class: 'audit-change' },
+    h('summary', {}, summary),
+    doc('Before', before),
+    doc('After', after));
+}
+
+function auditRow(event) {
+  return h('tr', {},
+    h('td', { 'data-label': 'Seq', class: 'num mono' }, String(event.seq)),
+    h('td', { 'data-label': 'Time', class: 'nowrap' }, timeElement(event.at)),
+    h('td', { 'data-label': 'Actor' },
+      h('span', { class: 'cell-main' }, event.actor || '—'),
+      event.role ? h('span', { class: 'cell-sub' }, humanize(event.role)) : null),
+    h('td', { 'data-label': 'Action', class: 'mono' }, event.action),
+    h('td', { 'data-label': 'Record' },
+      h('span', { class: 'cell-sub' }, humanize(event.entity)),
+      auditRecordLink(event.entity, event.entity_id)),
+    h('td', { 'data-label': 'Reason' }, event.reason || h('span', { class: 'muted' }, '—')),
+    h('td', { 'data-label': 'Change' }, auditChange(event)));
+}
+
+// GET /audit/verify: the hash chain checked end to end; ok, or the first broken link.
+async function verifyChain(button, out) {
+  if (button.getAttribute('aria-disabled') === 'true') return;
+  button.setAttribute('aria-disabled', 'true');
+  button.textContent = 'Verifying…';
+  out.replaceChildren(h('p', { class: 'muted' }, 'Checking every event against its predecessor…'));
+  try {
+    const v = await api('/api/v1/audit/verify');
+    const heads = Array.isArray(v.heads) && v.heads.length ? h('details', { class: 'verify-heads' },
+      h('summary', {}, `Chain heads (${v.heads.length} stripe${v.heads.length === 1 ? '' : 's'})`),
+      h('table', { class: 'data-table' },
+        h('thead', {}, h('tr', {}, ['Stripe', 'Events', 'Head hash'].map((c) => h('th', { scope: 'col' }, c)))),
+        h('tbody', {}, v.heads.map((head) => h('tr', {},
+          h('td', { 'data-label': 'Stripe', class: 'mono' }, String(head.stripe)),
+          h('td', { 'data-label': 'Events', class: 'num' }, String(head.events)),
+          h('td', { 'data-label': 'Head hash', class: 'mono hash' }, head.hash)))))) : null;
+    if (v.ok) {
+      out.replaceChildren(h('div', { class: 'verify verify-ok' },
+        h('strong', {}, '✓ Chain intact'), ` — ${v.events} event${v.events === 1 ? '' : 's'} verified, `,
+        timeElement(new Date().toISOString()), '.'), heads);
+    } else {
+      const b = v.broken || {};
+      const from = present(b.seq) ? hashWithParams('#/audit', { after: String(Math.max(0, Number(b.seq) - 1)) }) : null;
+      out.replaceChildren(h('div', { class: 'verify verify-broken', role: 'alert' },
+        h('strong', {}, '✗ Chain broken'),
+        ` at event ${b.seq ?? '?'} (stripe ${b.stripe ?? '?'}, position ${b.stripe_seq ?? '?'}): ${b.reason || 'no reason given'}. `,
+        `${v.events} event${v.events === 1 ? '' : 's'} checked. `,
+        from ? h('a', { href: from }, 'Show the events from there') : null), heads);
+    }
+  } catch (error) {
+    out.replaceChildren(h('p', { class: 'muted' }, 'The chain could not be verified.'));
+    showProblem(error);
+  } finally {
+    button.removeAttribute('aria-disabled');
+    button.textContent = 'Verify chain';
+  }
+}
+
+function renderAudit(view, params, isCurrent) {
+  document.title = 'Audit trail · Pramaan';
+  const filters = {
+    entity: params.get('entity') || '',
+    entity_id: params.get('entity_id') || '',
+    actor: params.get('actor') || '',
+    from: params.get('from') || '',
+    to: params.get('to') || '',
+  };
+  const start = params.get('after') || '';
+  const entity = h('select', { name: 'entity' },
+    h('option', { value: '' }, 'Any'),
+    AUDIT_ENTITIES.map((e) => h('option', { value: e, selected: e === filters.entity }, humanize(e))));
+  const entityId = h('input', { type: 'text', name: 'entity_id', value: filters.entity_id, autocomplete: 'off', spellcheck: 'false', placeholder: 'e.g. AGR-2026-000123' });
+  const actor = h('input', { type: 'text', name: 'actor', value: filters.actor, autocomplete: 'off', spellcheck: 'false', placeholder: 'username' });
+  const from = h('input', { type: 'datetime-local', name: 'from', value: filters.from });
+  const to = h('input', { type: 'datetime-local', name: 'to', value: filters.to });
+  const form = h('form', { class: 'card filter-form', novalidate: true, role: 'search', 'aria-label': 'Filter the audit trail' },
+    h('div', { class: 'filter-grid' },
+      field({ name: 'entity', label: 'Record type', control: entity }),
+      field({ name: 'entity_id', label: 'Record id', control: entityId }),
+      field({ name: 'actor', label: 'Actor', control: actor }),
+      field({ name: 'from', label: 'From (local time)', control: from }),
+      field({ name: 'to', label: 'To (local time)', control: to }),
+      h('div', { class: 'filter-actions' },
+        h('button', { type: 'submit', class: 'button button-primary' }, 'Apply'),
+        h('a', { href: '#/audit', class: 'button button-quiet' }, 'Clear'))));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearFieldErrors(form);
+    const problems = [];
+    if (entityId.value.trim() && !entity.value) problems.push({ field: 'entity_id', reason: 'Choose the record type as well.' });
+    if (from.value && !localToRfc3339(from.value)) problems.push({ field: 'from', reason: 'Not a date and time.' });
+    if (to.value && !localToRfc3339(to.value)) problems.push({ field: 'to', reason: 'Not a date and time.' });
+    if (problems.length) {
+      showFieldErrors(form, problems);
+      return;
+    }
+    navigateTo(hashWithParams('#/audit', {
+      entity: entity.value, entity_id: entityId.value.trim(), actor: actor.value.trim(), from: from.value, to: to.value,
+    }));
+  });
+
+  const verifyOut = h('div', { class: 'verify-out', 'aria-live': 'polite' });
+  const verifyButton = h('button', { type: 'button', class: 'button' }, 'Verify chain');
+  verifyButton.addEventListener('click', () => verifyChain(verifyButton, verifyOut));
+
+  const tbody = h('tbody');
+  const { foot, loadPage } = pagedTable({
+    isCurrent,
+    fetchPage: (after) => {
+      const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+      if (filters.entity) query.set('entity', filters.entity);
+      if (filters.entity_id) query.set('entity_id', filters.entity_id);
+      if (filters.actor) query.set('actor', filters.actor);
+      const fromUtc = localToRfc3339(filters.from);
+      const toUtc = localToRfc3339(filters.to);
+      if (fromUtc) query.set('from', fromUtc);
+      if (toUtc) query.set('to', toUtc);
+      const cursor = after || start;
+      if (cursor) query.set('after', cursor);
+      return api('/api/v1/audit?' + query.toString());
+    },
+    addRows: (items) => {
+      const rows = items.map(auditRow);
+      tbody.append(...rows);
+      return rows;
+    },
+    describe: (shown, more) => (shown === 0 ? 'No events match.'
+      : `${shown} event${shown === 1 ? '' : 's'} shown, oldest first${start ? ` from event ${Number(start) + 1}` : ''}${more ? '' : ', all loaded'}.`),
+    onError: (error) => showQueryProblem(form, error),
+  });
+
+  view.append(
+    h('div', { class: 'page-head' },
+      h('div', { class: 'title-block' },
+        h('h1', { tabindex: '-1' }, 'Audit trail'),
+        h('p', { class: 'subtitle' }, 'Every change, who made it and why, in a hash chain.')),
+      h('div', { class: 'head-actions' }, verifyButton)),
+    verifyOut,
+    form,
+    h('div', { class: 'card table-card' }, h('div', { class: 'table-wrap' }, h('table', { class: 'data-table audit-table' },
+      h('caption', { class: 'visually-hidden' }, 'Audit events'),
+      h('thead', {}, h('tr', {}, ['Seq', 'Time', 'Actor', 'Action', 'Record', 'Reason', 'Change'].map((c) =>
+        h('th', { scope: 'col', class: c === 'Seq' ? 'num' : null }, c)))),
+      tbody))),
+    foot);
+  loadPage();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -916,6 +2392,15 @@ function hasRole(role) {
   return session.authDisabled || session.roles.includes(role);
 }
 
+// Exporters are registered by admins; technicians read the list at intake.
+function canSeeOrganizations() {
+  return hasRole('admin') || hasRole('technician');
+}
+
+function canSeeAudit() {
+  return hasRole('auditor') || hasRole('admin');
+}
+
 // Staff may open the preliminary report; exporters (who hold no other role) may not.
 function isStaff() {
   return session.authDisabled || session.roles.some((r) => STAFF_ROLES.includes(r));
@@ -938,12 +2423,15 @@ function forgetUser() {
 }
 
 // Header: the user's name and roles with "Sign out"; navigation only for a signed-in user, and
-// "Register sample" only for technicians (the server refuses everyone else anyway).
+// each screen's link only for the roles it serves (the server refuses everyone else anyway).
 function renderUser() {
   const box = document.getElementById('user');
   const signedIn = Boolean(session.user);
   document.getElementById('mainnav').hidden = !signedIn && !session.authDisabled;
   document.getElementById('nav-new').hidden = !hasRole('technician');
+  document.getElementById('nav-worklist').hidden = !hasRole('technician');
+  document.getElementById('nav-orgs').hidden = !canSeeOrganizations();
+  document.getElementById('nav-audit').hidden = !canSeeAudit();
   box.hidden = !signedIn;
   if (!signedIn) return;
   const user = session.user;
@@ -1183,7 +2671,8 @@ function renderNotAllowed(view, action, detail) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Routing (URL hash: #/samples, #/samples?status=…, #/samples/<number>, #/new)
+// Routing (URL hash: #/samples, #/samples?status=…, #/samples/<number>, #/new, #/worklist?…,
+// #/tests/<id>, #/organizations, #/audit?…)
 // ---------------------------------------------------------------------------------------------
 
 let navigation = 0;        // increases on every route change; stale async work checks it
@@ -1237,6 +2726,21 @@ async function route() {
     setActiveNav('new');
     if (hasRole('technician')) renderRegister(view);
     else renderNotAllowed(view, 'register samples', 'Registering samples needs the technician role.');
+  } else if (parts[0] === 'worklist' && parts.length === 1) {
+    setActiveNav('worklist');
+    if (hasRole('technician')) renderWorklist(view, params, isCurrent);
+    else renderNotAllowed(view, 'see the worklist', 'The worklist is for technicians.');
+  } else if (parts[0] === 'tests' && parts.length === 2) {
+    setActiveNav(hasRole('technician') ? 'worklist' : 'samples');
+    work = renderTestPage(view, parts[1], isCurrent);
+  } else if (parts[0] === 'organizations' && parts.length === 1) {
+    setActiveNav('organizations');
+    if (canSeeOrganizations()) work = renderOrganizations(view, isCurrent);
+    else renderNotAllowed(view, 'list exporters', 'The exporter register is for administrators and technicians.');
+  } else if (parts[0] === 'audit' && parts.length === 1) {
+    setActiveNav('audit');
+    if (canSeeAudit()) renderAudit(view, params, isCurrent);
+    else renderNotAllowed(view, 'read the audit trail', 'The audit trail is for auditors and administrators.');
   } else {
     setActiveNav('');
     document.title = 'Not found · Pramaan';

@@ -210,7 +210,10 @@ Result<Organization> InMemorySampleStore::FindOrganization(int64_t id) {
 Result<Organization> InMemorySampleStore::CreateOrganization(const Organization& org, int64_t /*created_by*/) {
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [id, existing] : organizations_) {
-    if (existing.iec == org.iec) return Status::Conflict("an organization with IEC " + org.iec + " exists");
+    if (existing.iec == org.iec) return Status::Conflict("an organization with IEC " + org.iec + " already exists");
+    if (!org.gstin.empty() && existing.gstin == org.gstin) {
+      return Status::Conflict("an organization with GSTIN " + org.gstin + " already exists");
+    }
   }
   Organization record = org;
   record.id = next_organization_id_++;

@@ -1,5 +1,6 @@
 // Handlers of exporter organisations: list, read, register (admin), and the districts they name.
 #include <Poco/JSON/Array.h>
+#include <Poco/String.h>
 
 #include "lims/http/json_io.h"
 #include "lims/http/problem.h"
@@ -43,8 +44,10 @@ Response Create(AppContext& ctx, const Request& req) {
   Result<Organization> org = ReadOrganization(req.body);
   if (!org.ok()) return ProblemFromStatus(org.status());
   // Uttar Pradesh's districts are checked against the list; a lab elsewhere names its state and
-  // may then register any district.
-  const bool other_state = !org->state.empty() && org->state != "Uttar Pradesh";
+  // may then register any district. "uttar pradesh" and "UP" are Uttar Pradesh too.
+  std::string state = Poco::toLower(Poco::trim(org->state));
+  if (state == "up" || state == "uttar pradesh") org->state = state = "";
+  const bool other_state = !state.empty();
   LIMS_RETURN_IF_ERROR_RESPONSE(ValidateOrganization(&*org, ctx.districts, other_state));
   return RunWrite(ctx, req, [&](store::UnitOfWork& work) {
     store::MysqlSampleStore store(work.connection());

@@ -71,18 +71,28 @@ Response RunWrite(AppContext& ctx, const Request& req, const WriteHandler& handl
   {
     store::UnitOfWork work(c, ActorOf(req), ctx.clock.Now());
     r = handler(work);
-    if (r.status < 200 || r.status >= 300) {
-      if (r.status == 503) lease->MarkBroken();
-      return r;  // `work` rolls back
+    if (r.status >= 200 && r.status < 300) {
+      store::StoredResponse stored{r.status, r.content_type, r.body, HeaderValue(r, "Location"), HeaderValue(r, "ETag")};
+      if (response_has_secret) {
+        const Response kept = Problem(409, "Conflict",
+                                      "a request with this Idempotency-Key already succeeded (status " +
+                                          std::to_string(r.status) + "); its response held a secret that is not kept");
+        stored = {kept.status, kept.content_type, kept.body, stored.location, ""};
+      }
+      committed = work.Commit(key, &stored);
     }
-    store::StoredResponse stored{r.status, r.content_type, r.body, HeaderValue(r, "Location"), HeaderValue(r, "ETag")};
-    if (response_has_secret) {
-      const Response kept = Problem(409, "Conflict",
-                                    "a request with this Idempotency-Key already succeeded (status " +
-                                        std::to_string(r.status) + "); its response held a secret that is not kept");
-      stored = {kept.status, kept.content_type, kept.body, stored.location, ""};
+  }  // without a commit, `work` rolls back here
+  if (r.status == 503) {
+    lease->MarkBroken();
+    return r;
+  }
+  if (r.status < 200 || r.status >= 300) {
+    // A twin with the same key may have won the race and committed meanwhile (its change is why
+    // this one failed): the client asked for that request once, so it gets that response.
+    if (key) {
+      if (std::optional<Response> replay = Replayed(c, *key)) return *replay;
     }
-    committed = work.Commit(key, &stored);
+    return r;
   }
   if (committed.ok()) return r;
   if (committed.code() == Status::Code::kConflict && key) {

@@ -7,6 +7,7 @@
 
 #include "lims/store/sql_error.h"
 #include "lims/store/sql_util.h"
+#include "lims/store/transaction.h"
 
 namespace lims::store {
 namespace {
@@ -124,8 +125,10 @@ Result<std::vector<AuditEvent>> QueryAudit(sql::Connection& c, const AuditQuery&
 Result<AuditVerification> VerifyAuditTrail(sql::Connection& c) {
   try {
     AuditVerification v;
-    // The heads first: events appended after this read are beyond the heads and are ignored
-    // below (seq filter), so a verification during writes does not report a false break.
+    // One consistent snapshot (InnoDB REPEATABLE READ) for the heads and every page of events:
+    // writers committing meanwhile are invisible, so what is read agrees with itself, and any
+    // event beyond its chain's head is a real break, not a race.
+    Transaction snapshot(c);
     Rows heads(Prepare(c, "SELECT stripe, stripe_seq, hash FROM audit_heads ORDER BY stripe")->executeQuery());
     while (heads->next()) v.heads.push_back({heads->getInt(1), {heads->getInt64(2), heads->getString(3)}});
 
@@ -142,8 +145,6 @@ Result<AuditVerification> VerifyAuditTrail(sql::Connection& c) {
         ++n;
         AuditEvent e = EventFromRow(*rs);
         after = e.seq;
-        if (e.stripe < 0 || e.stripe >= static_cast<int>(v.heads.size())) continue;
-        if (e.stripe_seq > v.heads[e.stripe].second.first) continue;  // appended after the heads were read
         if (std::optional<ChainBreak> b = verifier.Add(e); b && !v.broken) v.broken = b;
       }
       if (n < kPage || v.broken) break;

@@ -912,7 +912,11 @@ Result<Organization> MysqlSampleStore::CreateOrganization(const Organization& or
     stored.id = LastInsertId(c_);
     return stored;
   } catch (const sql::SQLException& e) {
-    if (e.getErrorCode() == 1062) return Status::Conflict("an organization with IEC " + org.iec + " already exists");
+    if (e.getErrorCode() == 1062) {
+      const bool gstin = std::string(e.what()).find("uq_organizations_gstin") != std::string::npos;
+      return Status::Conflict(gstin ? "an organization with GSTIN " + org.gstin + " already exists"
+                                    : "an organization with IEC " + org.iec + " already exists");
+    }
     return FromSqlException(e, "adding an organization");
   }
 }
@@ -954,7 +958,10 @@ Result<int64_t> MysqlSampleStore::EnsureOrganization(const Organization& org) {
     ps->setString(1, org.name);
     ps->setString(2, org.short_name);
     ps->setString(3, org.iec);
-    ps->setString(4, org.gstin);
+    if (org.gstin.empty())
+      ps->setNull(4, 0);
+    else
+      ps->setString(4, org.gstin);
     ps->setString(5, org.address);
     ps->setString(6, org.district);
     ps->setString(7, org.state);

@@ -32,7 +32,9 @@ Status FromSqlException(const sql::SQLException& e, std::string_view what) {
   if (IsConnectionError(code) || std::string(e.getSQLStateCStr()).rfind("08", 0) == 0) {
     return Status::Unavailable(detail);
   }
-  if (code == 1062) return Status::Conflict(detail);
+  // The server's text names tables and keys: the client gets a plain statement (callers that
+  // know which key it was say so themselves, e.g. a duplicate IEC).
+  if (code == 1062) return Status::Conflict(std::string(what) + ": a record with the same identity already exists");
   if (code == 1213 || code == 1205) return Status::Aborted(detail);  // deadlock, lock wait timeout
   return Status::Internal(detail);
 }

@@ -931,7 +931,7 @@ TEST_F(InMemorySampleStoreTest, CreateOrganizationRefusesADuplicateIec) {
   Result<Organization> again = store_.CreateOrganization(org, 1);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.status().code(), Status::Code::kConflict);
-  EXPECT_EQ(again.status().message(), "an organization with IEC AAACK1234B exists");
+  EXPECT_EQ(again.status().message(), "an organization with IEC AAACK1234B already exists");
   EXPECT_EQ(store_.FindOrganization(4242).status().code(), Status::Code::kNotFound);
 }
 
