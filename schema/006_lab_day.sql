@@ -111,8 +111,8 @@ CREATE TABLE idempotency_keys (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 -- The audit trail (lims/core/audit.h). Events are chained per stripe; a unit of work locks its
--- stripe's head row only while it appends and commits, so 16 stripes let 16 writers commit in one
--- group commit instead of queueing on one chain head. Texts are byte-exact (utf8mb4_bin, not JSON:
+-- stripe's head row only while it appends and commits, so 64 stripes let concurrent writers commit
+-- in one group commit instead of queueing on one chain head (16 clients rarely meet on one). Texts are byte-exact (utf8mb4_bin, not JSON:
 -- MySQL's JSON type re-serialises documents, which would break the hashes).
 CREATE TABLE audit_events (
   seq        BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -146,4 +146,16 @@ INSERT INTO audit_heads (stripe, stripe_seq, hash) VALUES
   (0, 0, REPEAT('0', 64)), (1, 0, REPEAT('0', 64)), (2, 0, REPEAT('0', 64)), (3, 0, REPEAT('0', 64)),
   (4, 0, REPEAT('0', 64)), (5, 0, REPEAT('0', 64)), (6, 0, REPEAT('0', 64)), (7, 0, REPEAT('0', 64)),
   (8, 0, REPEAT('0', 64)), (9, 0, REPEAT('0', 64)), (10, 0, REPEAT('0', 64)), (11, 0, REPEAT('0', 64)),
-  (12, 0, REPEAT('0', 64)), (13, 0, REPEAT('0', 64)), (14, 0, REPEAT('0', 64)), (15, 0, REPEAT('0', 64));
+  (12, 0, REPEAT('0', 64)), (13, 0, REPEAT('0', 64)), (14, 0, REPEAT('0', 64)), (15, 0, REPEAT('0', 64)),
+  (16, 0, REPEAT('0', 64)), (17, 0, REPEAT('0', 64)), (18, 0, REPEAT('0', 64)), (19, 0, REPEAT('0', 64)),
+  (20, 0, REPEAT('0', 64)), (21, 0, REPEAT('0', 64)), (22, 0, REPEAT('0', 64)), (23, 0, REPEAT('0', 64)),
+  (24, 0, REPEAT('0', 64)), (25, 0, REPEAT('0', 64)), (26, 0, REPEAT('0', 64)), (27, 0, REPEAT('0', 64)),
+  (28, 0, REPEAT('0', 64)), (29, 0, REPEAT('0', 64)), (30, 0, REPEAT('0', 64)), (31, 0, REPEAT('0', 64)),
+  (32, 0, REPEAT('0', 64)), (33, 0, REPEAT('0', 64)), (34, 0, REPEAT('0', 64)), (35, 0, REPEAT('0', 64)),
+  (36, 0, REPEAT('0', 64)), (37, 0, REPEAT('0', 64)), (38, 0, REPEAT('0', 64)), (39, 0, REPEAT('0', 64)),
+  (40, 0, REPEAT('0', 64)), (41, 0, REPEAT('0', 64)), (42, 0, REPEAT('0', 64)), (43, 0, REPEAT('0', 64)),
+  (44, 0, REPEAT('0', 64)), (45, 0, REPEAT('0', 64)), (46, 0, REPEAT('0', 64)), (47, 0, REPEAT('0', 64)),
+  (48, 0, REPEAT('0', 64)), (49, 0, REPEAT('0', 64)), (50, 0, REPEAT('0', 64)), (51, 0, REPEAT('0', 64)),
+  (52, 0, REPEAT('0', 64)), (53, 0, REPEAT('0', 64)), (54, 0, REPEAT('0', 64)), (55, 0, REPEAT('0', 64)),
+  (56, 0, REPEAT('0', 64)), (57, 0, REPEAT('0', 64)), (58, 0, REPEAT('0', 64)), (59, 0, REPEAT('0', 64)),
+  (60, 0, REPEAT('0', 64)), (61, 0, REPEAT('0', 64)), (62, 0, REPEAT('0', 64)), (63, 0, REPEAT('0', 64));

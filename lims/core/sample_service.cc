@@ -98,6 +98,7 @@ Result<TestRecord> SampleService::LoadTest(int64_t test_id, std::optional<int> i
   // here, so a change that slipped in between is refused (409) like any concurrent change.
   Result<SampleProgress> locked = store_.Progress(test->sample_number);
   if (!locked.ok()) return locked.status();
+  locked_ = std::move(locked).value();
   if (if_match && *if_match != test->version) {
     return StaleVersion("test " + std::to_string(test_id), test->version, *if_match);
   }
@@ -139,7 +140,7 @@ Result<ResultRecord> SampleService::EnterResult(int64_t test_id, const ResultEnt
              .SetRaw("result", AuditDocument(*stored))
              .str(),
          ""});
-  LIMS_RETURN_IF_ERROR(SyncSample(test->sample_number));
+  LIMS_RETURN_IF_ERROR(SyncSample(test->sample_number, test->status, TestStatus::kEntered));
   if (new_version != nullptr) *new_version = test->version + 1;  // the store's write incremented it
   return stored;
 }
@@ -170,7 +171,7 @@ Result<ReviewRecord> SampleService::Review(int64_t test_id, ReviewDecision decis
              .Set("result", std::to_string(review.result_id))
              .str(),
          decision == ReviewDecision::kReject ? comment : ""});
-  LIMS_RETURN_IF_ERROR(SyncSample(test->sample_number));
+  LIMS_RETURN_IF_ERROR(SyncSample(test->sample_number, test->status, to));
   return stored;
 }
 
@@ -194,7 +195,8 @@ Result<TestRecord> SampleService::Retest(int64_t test_id, const std::string& rea
              .str(),
          reason});
   Audit({"test.open", "test", std::to_string(repeat->id), "", AuditDocument(*repeat), reason});
-  LIMS_RETURN_IF_ERROR(SyncSample(test->sample_number));
+  // The invalidated test leaves the current ones and its repeat joins them, pending.
+  LIMS_RETURN_IF_ERROR(SyncSample(test->sample_number, test->status, TestStatus::kPending));
   return repeat;
 }
 
@@ -211,8 +213,7 @@ Result<TestRecord> SampleService::Assign(int64_t test_id, std::optional<int64_t>
   auto who = [](const std::optional<int64_t>& id) { return id ? std::to_string(*id) : std::string(); };
   Audit({"test.assign", "test", std::to_string(test_id), AuditJson().Set("assignee", who(test->assignee_id)).str(),
          AuditJson().Set("assignee", who(assigned->assignee_id)).str(), ""});
-  LIMS_RETURN_IF_ERROR(SyncSample(test->sample_number));
-  return assigned;
+  return assigned;  // the sample's status does not depend on who tests
 }
 
 Result<CustodyEvent> SampleService::RecordCustody(const std::string& number, const CustodyRequest& request,
@@ -220,6 +221,7 @@ Result<CustodyEvent> SampleService::RecordCustody(const std::string& number, con
   if (!LooksLikeSampleNumber(number)) return Status::NotFound("no sample " + number);
   Result<SampleProgress> locked = store_.Progress(number);  // see LoadTest
   if (!locked.ok()) return locked.status();
+  locked_ = std::move(locked).value();
   Result<SampleRecord> sample = store_.FindSample(number);
   if (!sample.ok()) return sample.status();
   if (if_match && *if_match != sample->version) return StaleVersion("sample " + number, sample->version, *if_match);
@@ -256,24 +258,40 @@ Result<CustodyEvent> SampleService::RecordCustody(const std::string& number, con
   if (stored->test_id) after.Set("test", std::to_string(*stored->test_id));
   if (!stored->retain_until.empty()) after.Set("retain_until", stored->retain_until);
   Audit({"custody." + stored->event, "sample", number, "", after.str(), ""});
-  LIMS_RETURN_IF_ERROR(SyncSample(number));
+  if (request.kind == CustodyKind::kHandedToTest) locked_->handed_over = true;
+  // A custody event changes the sample itself: its version moves even when its status does not.
+  LIMS_RETURN_IF_ERROR(SyncSample(number, std::nullopt, std::nullopt, /*touch=*/true));
   return stored;
 }
 
-Status SampleService::SyncSample(const std::string& number) {
-  Result<SampleProgress> progress = store_.Progress(number);
-  if (!progress.ok()) return progress.status();
-  SampleStatus next = progress->status;
-  if (progress->status != SampleStatus::kIssued) next = DeriveSampleStatus(progress->current_tests, progress->handed_over);
+Status SampleService::SyncSample(const std::string& number, std::optional<TestStatus> from,
+                                 std::optional<TestStatus> to, bool touch) {
+  // The state read under the sample's lock, with the one test's move applied: no second read.
+  if (!locked_) {
+    Result<SampleProgress> read = store_.Progress(number);
+    if (!read.ok()) return read.status();
+    locked_ = std::move(read).value();
+  }
+  SampleProgress& progress = *locked_;
+  if (from) {
+    auto it = std::find(progress.current_tests.begin(), progress.current_tests.end(), *from);
+    if (it != progress.current_tests.end()) progress.current_tests.erase(it);
+  }
+  if (to) progress.current_tests.push_back(*to);
+  SampleStatus next = progress.status;
+  if (progress.status != SampleStatus::kIssued) next = DeriveSampleStatus(progress.current_tests, progress.handed_over);
   // Testing has begun once a sample left received: a retest of its only test(s) leaves every
   // current test pending, but the sample is in_testing again, never back at received.
-  if (next == SampleStatus::kReceived && progress->status != SampleStatus::kReceived) next = SampleStatus::kInTesting;
-  if (next != progress->status) {
-    LIMS_RETURN_IF_ERROR(CheckSampleTransition(number, progress->status, next));
-    Audit({"sample.status", "sample", number, AuditJson().Set("status", SampleStatusName(progress->status)).str(),
+  if (next == SampleStatus::kReceived && progress.status != SampleStatus::kReceived) next = SampleStatus::kInTesting;
+  if (next == progress.status && !touch) return Status::Ok();
+  if (next != progress.status) {
+    LIMS_RETURN_IF_ERROR(CheckSampleTransition(number, progress.status, next));
+    Audit({"sample.status", "sample", number, AuditJson().Set("status", SampleStatusName(progress.status)).str(),
            AuditJson().Set("status", SampleStatusName(next)).str(), ""});
   }
-  return store_.UpdateSample(progress->id, next);
+  LIMS_RETURN_IF_ERROR(store_.UpdateSample(progress.id, next));
+  progress.status = next;
+  return Status::Ok();
 }
 
 std::string AuditDocument(const ResultRecord& r) {

@@ -68,14 +68,18 @@ class SampleService {
  private:
   Status PlanTests(NewSample* sample) const;
   Result<TestRecord> LoadTest(int64_t test_id, std::optional<int> if_match);
-  // Re-derives the sample's status after a change of one of its tests and records the move.
-  Status SyncSample(const std::string& number);
+  // Re-derives the sample's status after one of its current tests moved `from` → `to` (either
+  // absent: none left or joined) and records the move; `touch` increments the sample's version
+  // even when its status stays (a change of the sample itself, such as a custody event).
+  Status SyncSample(const std::string& number, std::optional<TestStatus> from, std::optional<TestStatus> to,
+                    bool touch = false);
   void Audit(AuditChange change);
 
   SampleStore& store_;
   const Clock& clock_;
   std::string lab_code_;
   Options options_;
+  std::optional<SampleProgress> locked_;  // the sample as read under its lock by this operation
 };
 
 // Canonical JSON of the records, for audit events' before and after.

@@ -22,8 +22,9 @@ class Connection;
 
 namespace lims::store {
 
-// Stripes seeded by migration 006 (audit_heads rows 0..15).
-inline constexpr int kAuditStripes = 16;
+// Stripes seeded by migration 006 (audit_heads rows 0..63). More stripes, fewer writers queueing
+// on one head; the count is fixed by the rows, so changing it takes a migration and this constant.
+inline constexpr int kAuditStripes = 64;
 
 // Who acts: recorded with every event of the unit of work.
 struct Actor {

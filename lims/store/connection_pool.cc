@@ -45,7 +45,7 @@ sql::ConnectOptionsMap OptionsFor(const DbConfig& c) {
 
 }  // namespace
 
-ConnectionPool::Lease::Lease(ConnectionPool* pool, std::unique_ptr<sql::Connection> c)
+ConnectionPool::Lease::Lease(ConnectionPool* pool, PooledConnection c)
     : pool_(pool), connection_(std::move(c)) {}
 
 ConnectionPool::Lease::Lease(Lease&& other) noexcept
@@ -60,19 +60,20 @@ ConnectionPool::ConnectionPool(DbConfig config)
 
 ConnectionPool::~ConnectionPool() = default;
 
-Result<std::unique_ptr<sql::Connection>> ConnectionPool::Connect() {
+Result<PooledConnection> ConnectionPool::Connect() {
   try {
     sql::ConnectOptionsMap options = OptionsFor(config_);
-    std::unique_ptr<sql::Connection> c(driver_->connect(options));
+    PooledConnection c(driver_->connect(options));
     std::unique_ptr<sql::Statement> st(c->createStatement());
     st->execute("SET time_zone = '+00:00'");  // all DATETIMEs are UTC
+    EnableStatementCache(c.get());
     return c;
   } catch (const sql::SQLException& e) {
     return Status::Unavailable("cannot connect to " + config_.Describe() + ": " + e.what());
   }
 }
 
-std::unique_ptr<sql::Connection> ConnectionPool::TakeIdle() {
+PooledConnection ConnectionPool::TakeIdle() {
   std::unique_lock lock(mu_);
   while (!idle_.empty()) {
     Idle idle = std::move(idle_.back());
@@ -102,7 +103,7 @@ Result<ConnectionPool::Lease> ConnectionPool::Acquire() {
     const bool woke = available_.wait_until(lock, deadline, [&] { return !idle_.empty() || open_ < max_open; });
     if (!woke) return Status::Unavailable("all database connections are busy");
   }
-  Result<std::unique_ptr<sql::Connection>> fresh = Connect();
+  Result<PooledConnection> fresh = Connect();
   if (!fresh.ok()) {
     std::lock_guard lock(mu_);
     --open_;
@@ -112,7 +113,7 @@ Result<ConnectionPool::Lease> ConnectionPool::Acquire() {
   return Lease(this, std::move(fresh).value());
 }
 
-void ConnectionPool::Return(std::unique_ptr<sql::Connection> c, bool broken) {
+void ConnectionPool::Return(PooledConnection c, bool broken) {
   if (broken) c.reset();
   std::lock_guard lock(mu_);
   if (c) {

@@ -18,6 +18,7 @@
 
 #include "lims/core/status.h"
 #include "lims/store/db_config.h"
+#include "lims/store/statement_cache.h"
 
 namespace sql {
 class Connection;
@@ -43,10 +44,10 @@ class ConnectionPool {
 
    private:
     friend class ConnectionPool;
-    Lease(ConnectionPool* pool, std::unique_ptr<sql::Connection> c);
+    Lease(ConnectionPool* pool, PooledConnection c);
 
     ConnectionPool* pool_;
-    std::unique_ptr<sql::Connection> connection_;
+    PooledConnection connection_;
     bool broken_ = false;
   };
 
@@ -64,13 +65,13 @@ class ConnectionPool {
 
  private:
   struct Idle {
-    std::unique_ptr<sql::Connection> connection;
+    PooledConnection connection;
     std::chrono::steady_clock::time_point since;
   };
 
-  Result<std::unique_ptr<sql::Connection>> Connect();
-  std::unique_ptr<sql::Connection> TakeIdle();  // null when none is idle and valid
-  void Return(std::unique_ptr<sql::Connection> c, bool broken);
+  Result<PooledConnection> Connect();
+  PooledConnection TakeIdle();  // null when none is idle and valid
+  void Return(PooledConnection c, bool broken);
 
   const DbConfig config_;
   sql::mysql::MySQL_Driver* driver_;  // process-wide singleton owned by Connector/C++

@@ -4,9 +4,21 @@
 #include <cppconn/resultset.h>
 #include <mysql_connection.h>
 
+#include "lims/store/statement_cache.h"
+
 namespace lims::store {
 
-Statement Prepare(sql::Connection& c, const std::string& text) { return Statement(c.prepareStatement(text)); }
+Statement::Statement(sql::PreparedStatement* p, bool owned) : p_(p) {
+  if (owned) owned_.reset(p);
+}
+
+Statement Statement::Owned(sql::PreparedStatement* p) { return Statement(p, true); }
+Statement Statement::Borrowed(sql::PreparedStatement* p) { return Statement(p, false); }
+
+Statement Prepare(sql::Connection& c, const std::string& text) {
+  if (sql::PreparedStatement* cached = CachedStatement(c, text)) return Statement::Borrowed(cached);
+  return Statement::Owned(c.prepareStatement(text));
+}
 
 std::string ToSqlDatetime(Timestamp t) {
   std::string text = FormatRfc3339(t);

@@ -18,10 +18,25 @@ class ResultSet;
 
 namespace lims::store {
 
-using Statement = std::unique_ptr<sql::PreparedStatement>;
+// A prepared statement: the connection's cached one (pooled connections, statement_cache.h) or one
+// owned here and closed at the end of the scope. Used like a pointer.
+class Statement {
+ public:
+  static Statement Owned(sql::PreparedStatement* p);
+  static Statement Borrowed(sql::PreparedStatement* p);
+  sql::PreparedStatement* operator->() const { return p_; }
+  sql::PreparedStatement& operator*() const { return *p_; }
+
+ private:
+  Statement(sql::PreparedStatement* p, bool owned);
+
+  std::shared_ptr<sql::PreparedStatement> owned_;  // empty when borrowed
+  sql::PreparedStatement* p_;
+};
 using Rows = std::unique_ptr<sql::ResultSet>;
 
-// Every statement of the stores is prepared: values are bound, never spliced into SQL text.
+// Every statement of the stores is prepared: values are bound, never spliced into SQL text. On a
+// pooled connection the statement is prepared once and reused (every parameter is set anew).
 Statement Prepare(sql::Connection& c, const std::string& text);
 
 // DATETIME columns hold UTC as "YYYY-MM-DD HH:MM:SS"; RFC 3339 differs in the 'T' and the 'Z'.

@@ -460,10 +460,16 @@ TEST_F(WorkflowServiceTest, SampleIsReadyOnceEveryTestIsApproved) {
   EXPECT_EQ(JudgeSample(Sample(s.number)).verdict, Verdict::kPass);
 }
 
-TEST_F(WorkflowServiceTest, EveryChangeOfATestIsAChangeOfTheSample) {
+// A test has its own version; the sample's moves with the sample itself (its status, its custody),
+// so a technician recording custody is not refused because a colleague took a test meanwhile.
+TEST_F(WorkflowServiceTest, TestChangesMoveTheTestsVersionAndStatusChangesTheSamples) {
   const SampleRecord s = Register({kChromium, kFlex});
   const int before = Sample(s.number).version;
+  const int test_before = Test(s.tests[1].id).version;
   ASSERT_OK(technician_.Assign(s.tests[1].id, kTechnician.id));  // no status change
+  EXPECT_EQ(Sample(s.number).version, before);
+  EXPECT_EQ(Test(s.tests[1].id).version, test_before + 1);
+  ASSERT_OK(technician_.EnterResult(s.tests[0].id, Entry({"1.0"})));  // received → in_testing
   EXPECT_GT(Sample(s.number).version, before);
 }
 
