@@ -63,9 +63,10 @@ Response RunWrite(AppContext& ctx, const Request& req, const WriteHandler& handl
   Result<store::ConnectionPool::Lease> lease = ctx.pool.Acquire();
   if (!lease.ok()) return ProblemFromStatus(lease.status());
   sql::Connection& c = lease->connection();
-  if (key) {
-    if (std::optional<Response> replay = Replayed(c, *key)) return *replay;
-  }
+  // A repeated key is not looked up first (that would cost every request a read for the sake of
+  // rare retries): the repeat runs, and either fails (it was done already) or reaches the commit,
+  // where the key's unique row refuses it; in both cases it is rolled back and the first response
+  // replayed below.
   Response r;
   Status committed;
   {
