@@ -110,7 +110,7 @@ Response Retest(AppContext& ctx, const Request& req) {
                               std::optional<int> if_match) {
     Result<TestRecord> repeat = service.Retest(id, reason, if_match);
     if (!repeat.ok()) return ProblemFromStatus(repeat.status());
-    Result<TestRecord> old = store.FindTest(id);
+    Result<TestRecord> old = FullTest(service, store, id);
     if (!old.ok()) return ProblemFromStatus(old.status());
     JsonObject body = NewObject();
     body.set("invalidated", TestJson(*old));
@@ -139,11 +139,11 @@ Response Assign(AppContext& ctx, const Request& req, bool claim) {
       assignee = id;
     }
   }
-  return OnTest(ctx, req, [&](SampleService& service, store::MysqlSampleStore&, int64_t id,
+  return OnTest(ctx, req, [&](SampleService& service, store::MysqlSampleStore& store, int64_t id,
                               std::optional<int> if_match) {
     Result<TestRecord> test = service.Assign(id, assignee, if_match);
     if (!test.ok()) return ProblemFromStatus(test.status());
-    return JsonWithETag(200, TestJson(*test), test->version);
+    return TestAfter(service, store, id, 200);
   });
 }
 
