@@ -31,8 +31,8 @@ struct Organization {
 // A district as data (catalog/districts/districts.json, read by lims::catalog::LoadDistricts): Uttar
 // Pradesh's 75 and any a lab adds.
 struct District {
-  std::string name;   // "Agra"
-  std::string state;  // "Uttar Pradesh"
+  std::string name;          // "Agra"
+  std::string state;         // "Uttar Pradesh"
   std::string odop_product;  // the district's One District One Product, "" when unknown
 };
 
@@ -47,8 +47,7 @@ char GstinCheckCharacter(std::string_view first14);
 // PAN-style IEC), address (≤ 400), district known in `districts` (else a field error naming the
 // district) unless `allow_other_districts`, odop_product (≤ 200). Fills `state` from the district.
 // kUnprocessable with field errors naming "iec", "gstin", "district", ...
-Status ValidateOrganization(Organization* org, const std::vector<District>& districts,
-                            bool allow_other_districts);
+Status ValidateOrganization(Organization* org, const std::vector<District>& districts, bool allow_other_districts);
 
 }  // namespace lims
 

@@ -48,8 +48,8 @@ struct NewSample {
   ReceiptCondition condition = ReceiptCondition::kIntact;
   std::string condition_note;
   std::string storage_location;
-  std::string due_date;   // requested, "YYYY-MM-DD" or ""
-  int64_t received_by = 0;  // the technician's user id (0 in unit tests without users)
+  std::string due_date;                      // requested, "YYYY-MM-DD" or ""
+  int64_t received_by = 0;                   // the technician's user id (0 in unit tests without users)
   std::vector<std::string> requirements;     // requirement ids; each becomes one test
   std::optional<TestPlanRequest> test_plan;  // or: derive the tests from the catalog
   // Filled by SampleService from test_plan and the catalog's requirements; ids the catalog does
@@ -72,7 +72,7 @@ struct ResultRecord {
   Timestamp entered_at;
   int64_t entered_by = 0;  // user id: the four-eyes rule compares it with the reviewer's
   std::string entered_by_name;
-  std::string instrument;  // the instrument's id as entered ("" = none named)
+  std::string instrument;                    // the instrument's id as entered ("" = none named)
   std::optional<std::string> temperature_c;  // conditioning, as entered ("23.0")
   std::optional<std::string> humidity_pct;
 };
@@ -110,11 +110,11 @@ struct TestRecord {
   int version = 1;                     // ETag: increments with every change of the test
   std::optional<int64_t> assignee_id;  // worklist: who will test it
   std::string assignee;
-  int attempt = 1;                           // 2 for the first retest, ...
-  std::optional<int64_t> replaces_test_id;   // the invalidated test this one repeats
+  int attempt = 1;                             // 2 for the first retest, ...
+  std::optional<int64_t> replaces_test_id;     // the invalidated test this one repeats
   std::optional<int64_t> replaced_by_test_id;  // set once this test is invalidated by a retest
   std::string invalidation_reason;
-  std::vector<ReviewRecord> reviews;        // oldest first
+  std::vector<ReviewRecord> reviews;          // oldest first
   std::vector<ResultRecord> earlier_results;  // results superseded by a later entry (after a rejection)
 };
 
@@ -133,10 +133,10 @@ struct CustodyEvent {
   std::string note;
   Timestamp at;
   int64_t actor_id = 0;
-  std::string actor;                // username, filled when read
-  std::string portion;              // portion code, "" = the whole sample
-  std::optional<int64_t> test_id;   // handed_to_test
-  std::string retain_until;         // retained: "YYYY-MM-DD"
+  std::string actor;               // username, filled when read
+  std::string portion;             // portion code, "" = the whole sample
+  std::optional<int64_t> test_id;  // handed_to_test
+  std::string retain_until;        // retained: "YYYY-MM-DD"
 };
 
 struct SampleRecord {

@@ -105,8 +105,8 @@ Result<TestRecord> SampleService::LoadTest(int64_t test_id, std::optional<int> i
   return test;
 }
 
-Result<ResultRecord> SampleService::EnterResult(int64_t test_id, const ResultEntry& entry,
-                                                std::optional<int> if_match, int* new_version) {
+Result<ResultRecord> SampleService::EnterResult(int64_t test_id, const ResultEntry& entry, std::optional<int> if_match,
+                                                int* new_version) {
   Result<TestRecord> test = LoadTest(test_id, if_match);
   if (!test.ok()) return test.status();
   LIMS_RETURN_IF_ERROR(CheckTestTransition(test_id, test->status, TestStatus::kEntered));
@@ -135,10 +135,7 @@ Result<ResultRecord> SampleService::EnterResult(int64_t test_id, const ResultEnt
   Result<ResultRecord> stored = store_.AddResult(*test, record);
   if (!stored.ok()) return stored;
   Audit({"test.result", "test", std::to_string(test_id), StatusDocument(*test),
-         AuditJson()
-             .Set("status", TestStatusName(TestStatus::kEntered))
-             .SetRaw("result", AuditDocument(*stored))
-             .str(),
+         AuditJson().Set("status", TestStatusName(TestStatus::kEntered)).SetRaw("result", AuditDocument(*stored)).str(),
          ""});
   LIMS_RETURN_IF_ERROR(SyncSample(test->sample_number, test->status, TestStatus::kEntered));
   if (new_version != nullptr) *new_version = test->version + 1;  // the store's write incremented it

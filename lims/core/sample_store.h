@@ -26,17 +26,17 @@ struct SampleQuery {
   std::optional<int64_t> exporter_id;
   std::optional<Timestamp> from;  // received_at ≥ from
   std::optional<Timestamp> to;    // received_at < to
-  std::string after;  // keyset cursor: the last sample number of the previous page
+  std::string after;              // keyset cursor: the last sample number of the previous page
   int limit = 50;
 };
 
 // Pending work: tests waiting for a result (pending) or back from review (rejected).
 struct WorklistQuery {
-  std::string method;       // exact method text, "" = any
-  std::string instrument;   // tests whose latest result named it, or assigned to use it; "" = any
+  std::string method;               // exact method text, "" = any
+  std::string instrument;           // tests whose latest result named it, or assigned to use it; "" = any
   std::optional<int64_t> assignee;  // a user id; 0 = unassigned only
-  std::string due_before;   // "YYYY-MM-DD": samples due on or before; "" = any
-  int64_t after = 0;        // keyset cursor: the last test id of the previous page
+  std::string due_before;           // "YYYY-MM-DD": samples due on or before; "" = any
+  int64_t after = 0;                // keyset cursor: the last test id of the previous page
   int limit = 100;
 };
 

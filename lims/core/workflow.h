@@ -45,11 +45,11 @@ Result<CustodyKind> ParseCustodyKind(std::string_view text);
 // A custody event as posted (after JSON parsing).
 struct CustodyRequest {
   CustodyKind kind = CustodyKind::kMoved;
-  std::string location;      // required for moved, returned, retained
-  std::string note;          // required for disposed and consumed
-  std::string portion;       // the portion it concerns ("" = the whole sample)
-  std::optional<int64_t> test_id;       // required for handed_to_test
-  std::string retain_until;  // "YYYY-MM-DD", required for retained
+  std::string location;            // required for moved, returned, retained
+  std::string note;                // required for disposed and consumed
+  std::string portion;             // the portion it concerns ("" = the whole sample)
+  std::optional<int64_t> test_id;  // required for handed_to_test
+  std::string retain_until;        // "YYYY-MM-DD", required for retained
 };
 // Field errors name "event", "location", "note", "test", "retain_until". Also refuses any event
 // after "disposed" (kConflict naming the disposal) and "received" (kUnprocessable: intake only).

@@ -11,8 +11,8 @@
 #include "lims/core/catalog.h"
 #include "lims/core/clock.h"
 #include "lims/core/instrument_gate.h"
-#include "lims/core/organization.h"
 #include "lims/core/lab.h"
+#include "lims/core/organization.h"
 #include "lims/http/session_authenticator.h"
 #include "lims/store/connection_pool.h"
 #include "reports/sample_report.h"
@@ -33,9 +33,9 @@ struct AppContext {
   auth::Argon2Params argon2;
   std::string dummy_password_hash;  // verified for unknown users, so timing does not reveal them
   std::chrono::seconds session_ttl{8 * 3600};
-  bool tls = false;  // cookies get Secure
-  std::vector<District> districts;      // catalog/districts.json: organisations name one of these
-  InstrumentGate* instrument_gate = nullptr;  // the calibration gate (instruments issue); null: none
+  bool tls = false;                                       // cookies get Secure
+  std::vector<District> districts;                        // catalog/districts.json: organisations name one of these
+  InstrumentGate* instrument_gate = nullptr;              // the calibration gate (instruments issue); null: none
   std::string public_base_url = "http://localhost:8080";  // for QR codes on labels
 };
 

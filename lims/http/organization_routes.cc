@@ -53,8 +53,8 @@ Response Create(AppContext& ctx, const Request& req) {
     store::MysqlSampleStore store(work.connection());
     Result<Organization> created = store.CreateOrganization(*org, req.principal->user_id);
     if (!created.ok()) return ProblemFromStatus(created.status());
-    work.Record({"organization.register", "organization", std::to_string(created->id), "",
-                 OrganizationDocument(*created), ""});
+    work.Record(
+        {"organization.register", "organization", std::to_string(created->id), "", OrganizationDocument(*created), ""});
     Response r = JsonResponse(201, OrganizationJson(*created));
     r.headers.emplace_back("Location", "/api/v1/organizations/" + std::to_string(created->id));
     return r;

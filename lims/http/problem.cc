@@ -136,12 +136,11 @@ Response Problem(int status, const std::string& title, const std::string& detail
 Response ProblemFromStatus(const Status& status) {
   const int code = HttpStatusFor(status.code());
   // Internal messages can carry SQL or file paths: keep them in the log only.
-  const std::string detail = status.code() == Status::Code::kInternal ? "an unexpected error occurred; it was logged"
-                             : status.code() == Status::Code::kUnavailable
-                                 ? "the database is unreachable; try again shortly"
-                             : status.code() == Status::Code::kAborted
-                                 ? "the database was busy with a conflicting change; try again"
-                                 : status.message();
+  const std::string detail =
+      status.code() == Status::Code::kInternal      ? "an unexpected error occurred; it was logged"
+      : status.code() == Status::Code::kUnavailable ? "the database is unreachable; try again shortly"
+      : status.code() == Status::Code::kAborted     ? "the database was busy with a conflicting change; try again"
+                                                    : status.message();
   Response r = Problem(code, TitleFor(status.code()), detail, status.field_errors());
   if (code >= 500) r.log_detail = status.ToString();
   return r;

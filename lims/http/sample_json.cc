@@ -119,8 +119,7 @@ JsonObject SampleSummaryJson(const SampleRecord& s) {
   if (s.issued_at) {
     o.set("issued_at", FormatRfc3339(*s.issued_at));
     // Turnaround in hours, for the figures auditors ask for (received → issued).
-    o.set("turnaround_hours",
-          std::chrono::duration_cast<std::chrono::hours>(*s.issued_at - s.received_at).count());
+    o.set("turnaround_hours", std::chrono::duration_cast<std::chrono::hours>(*s.issued_at - s.received_at).count());
   } else {
     o.set("issued_at", Poco::Dynamic::Var());
     o.set("turnaround_hours", Poco::Dynamic::Var());
@@ -204,7 +203,9 @@ JsonObject OrganizationJson(const Organization& org) {
   return item;
 }
 
-std::string ETagOf(int version) { return "\"" + std::to_string(version) + "\""; }
+std::string ETagOf(int version) {
+  return "\"" + std::to_string(version) + "\"";
+}
 
 Result<std::optional<int>> ParseIfMatch(const Request& req) {
   auto h = req.headers.find("if-match");

@@ -33,10 +33,9 @@ Response OnTest(AppContext& ctx, const Request& req, Fn fn) {
   if (!id) return Problem(404, "Not found", "no test " + req.params.at("id"));
   Result<std::optional<int>> if_match = ParseIfMatch(req);
   if (!if_match.ok()) return ProblemFromStatus(if_match.status());
-  return WithWorkflow(ctx, req,
-                      [&](SampleService& service, store::MysqlSampleStore& store) -> Response {
-                        return fn(service, store, *id, *if_match);
-                      });
+  return WithWorkflow(ctx, req, [&](SampleService& service, store::MysqlSampleStore& store) -> Response {
+    return fn(service, store, *id, *if_match);
+  });
 }
 
 // A test with its results, reviews and history: read through its sample, which carries them.
@@ -71,17 +70,17 @@ Response TestAfter(SampleService& service, store::MysqlSampleStore& store, int64
 Response EnterResult(AppContext& ctx, const Request& req) {
   Result<ResultEntry> entry = ReadResultEntry(req.body);
   if (!entry.ok()) return ProblemFromStatus(entry.status());
-  return OnTest(ctx, req, [&](SampleService& service, store::MysqlSampleStore&, int64_t id,
-                              std::optional<int> if_match) {
-    int version = 0;
-    Result<ResultRecord> result = service.EnterResult(id, *entry, if_match, &version);
-    if (!result.ok()) return ProblemFromStatus(result.status());
-    // The contract's response is the evaluated result; the test's new state and ETag come along.
-    JsonObject body = ResultJson(*result);
-    body.set("test_status", std::string(TestStatusName(TestStatus::kEntered)));
-    body.set("test_version", version);
-    return JsonWithETag(201, body, version);
-  });
+  return OnTest(ctx, req,
+                [&](SampleService& service, store::MysqlSampleStore&, int64_t id, std::optional<int> if_match) {
+                  int version = 0;
+                  Result<ResultRecord> result = service.EnterResult(id, *entry, if_match, &version);
+                  if (!result.ok()) return ProblemFromStatus(result.status());
+                  // The contract's response is the evaluated result; the test's new state and ETag come along.
+                  JsonObject body = ResultJson(*result);
+                  body.set("test_status", std::string(TestStatusName(TestStatus::kEntered)));
+                  body.set("test_version", version);
+                  return JsonWithETag(201, body, version);
+                });
 }
 
 Response Review(AppContext& ctx, const Request& req) {
@@ -94,31 +93,31 @@ Response Review(AppContext& ctx, const Request& req) {
     read = Status::InvalidArgument("the request body has invalid fields", {{"decision", "must be approve or reject"}});
   }
   if (!read.ok()) return ProblemFromStatus(read);
-  return OnTest(ctx, req, [&](SampleService& service, store::MysqlSampleStore& store, int64_t id,
-                              std::optional<int> if_match) {
-    Result<ReviewRecord> review = service.Review(id, *decision, comment, if_match);
-    if (!review.ok()) return ProblemFromStatus(review.status());
-    return TestAfter(service, store, id, 200);
-  });
+  return OnTest(ctx, req,
+                [&](SampleService& service, store::MysqlSampleStore& store, int64_t id, std::optional<int> if_match) {
+                  Result<ReviewRecord> review = service.Review(id, *decision, comment, if_match);
+                  if (!review.ok()) return ProblemFromStatus(review.status());
+                  return TestAfter(service, store, id, 200);
+                });
 }
 
 Response Retest(AppContext& ctx, const Request& req) {
   BodyReader in(req.body);
   const std::string reason = in.RequiredString("reason");
   LIMS_RETURN_IF_ERROR_RESPONSE(in.Finish());
-  return OnTest(ctx, req, [&](SampleService& service, store::MysqlSampleStore& store, int64_t id,
-                              std::optional<int> if_match) {
-    Result<TestRecord> repeat = service.Retest(id, reason, if_match);
-    if (!repeat.ok()) return ProblemFromStatus(repeat.status());
-    Result<TestRecord> old = FullTest(service, store, id);
-    if (!old.ok()) return ProblemFromStatus(old.status());
-    JsonObject body = NewObject();
-    body.set("invalidated", TestJson(*old));
-    body.set("test", TestJson(*repeat));
-    Response r = JsonWithETag(201, body, repeat->version);
-    r.headers.emplace_back("Location", "/api/v1/tests/" + std::to_string(repeat->id));
-    return r;
-  });
+  return OnTest(ctx, req,
+                [&](SampleService& service, store::MysqlSampleStore& store, int64_t id, std::optional<int> if_match) {
+                  Result<TestRecord> repeat = service.Retest(id, reason, if_match);
+                  if (!repeat.ok()) return ProblemFromStatus(repeat.status());
+                  Result<TestRecord> old = FullTest(service, store, id);
+                  if (!old.ok()) return ProblemFromStatus(old.status());
+                  JsonObject body = NewObject();
+                  body.set("invalidated", TestJson(*old));
+                  body.set("test", TestJson(*repeat));
+                  Response r = JsonWithETag(201, body, repeat->version);
+                  r.headers.emplace_back("Location", "/api/v1/tests/" + std::to_string(repeat->id));
+                  return r;
+                });
 }
 
 Response Assign(AppContext& ctx, const Request& req, bool claim) {
@@ -139,12 +138,12 @@ Response Assign(AppContext& ctx, const Request& req, bool claim) {
       assignee = id;
     }
   }
-  return OnTest(ctx, req, [&](SampleService& service, store::MysqlSampleStore& store, int64_t id,
-                              std::optional<int> if_match) {
-    Result<TestRecord> test = service.Assign(id, assignee, if_match);
-    if (!test.ok()) return ProblemFromStatus(test.status());
-    return TestAfter(service, store, id, 200);
-  });
+  return OnTest(ctx, req,
+                [&](SampleService& service, store::MysqlSampleStore& store, int64_t id, std::optional<int> if_match) {
+                  Result<TestRecord> test = service.Assign(id, assignee, if_match);
+                  if (!test.ok()) return ProblemFromStatus(test.status());
+                  return TestAfter(service, store, id, 200);
+                });
 }
 
 Result<WorklistQuery> ReadWorklistQuery(const Request& req) {
@@ -259,8 +258,7 @@ void AddWorkflowRoutes(Router& router, AppContext& ctx) {
   router.Add("POST", "/api/v1/tests/{id}/retest", reviewer, [&ctx](const Request& r) { return Retest(ctx, r); });
   router.Add("POST", "/api/v1/tests/{id}/assign", technician,
              [&ctx](const Request& r) { return Assign(ctx, r, false); });
-  router.Add("POST", "/api/v1/tests/{id}/claim", technician,
-             [&ctx](const Request& r) { return Assign(ctx, r, true); });
+  router.Add("POST", "/api/v1/tests/{id}/claim", technician, [&ctx](const Request& r) { return Assign(ctx, r, true); });
   router.Add("GET", "/api/v1/worklist", technician, [&ctx](const Request& r) { return Worklist(ctx, r); });
   router.Add("POST", "/api/v1/samples/{number}/custody", technician,
              [&ctx](const Request& r) { return AddCustody(ctx, r); });

@@ -73,7 +73,8 @@ Response RunWrite(AppContext& ctx, const Request& req, const WriteHandler& handl
     store::UnitOfWork work(c, ActorOf(req), ctx.clock.Now());
     r = handler(work);
     if (r.status >= 200 && r.status < 300) {
-      store::StoredResponse stored{r.status, r.content_type, r.body, HeaderValue(r, "Location"), HeaderValue(r, "ETag")};
+      store::StoredResponse stored{r.status, r.content_type, r.body, HeaderValue(r, "Location"),
+                                   HeaderValue(r, "ETag")};
       if (response_has_secret) {
         const Response kept = Problem(409, "Conflict",
                                       "a request with this Idempotency-Key already succeeded (status " +

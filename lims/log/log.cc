@@ -5,7 +5,6 @@
 
 #include <cstdio>
 
-
 namespace lims::log {
 
 Format ParseFormat(std::string_view text) {

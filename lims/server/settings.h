@@ -31,7 +31,7 @@ struct Settings {
   int http_threads = 16;
   size_t max_body_bytes = 1 << 20;
   std::string public_base_url;  // http.public_url (LIMS_HTTP_PUBLIC_URL)
-  std::string port_file;  // when set, the bound port is written there (tests use port 0)
+  std::string port_file;        // when set, the bound port is written there (tests use port 0)
   store::DbConfig db;
   int db_start_wait_s = 30;
   bool migrate_on_start = true;

@@ -50,7 +50,7 @@ Result<std::vector<AuditEvent>> QueryAudit(sql::Connection& c, const AuditQuery&
 
 struct AuditVerification {
   int64_t events = 0;
-  std::optional<ChainBreak> broken;  // the first broken link, if any
+  std::optional<ChainBreak> broken;                                    // the first broken link, if any
   std::vector<std::pair<int, std::pair<int64_t, std::string>>> heads;  // stripe → (#, hash)
 };
 // Recomputes every hash in seq order (in pages, so memory stays bounded) and compares the heads.

@@ -45,8 +45,7 @@ sql::ConnectOptionsMap OptionsFor(const DbConfig& c) {
 
 }  // namespace
 
-ConnectionPool::Lease::Lease(ConnectionPool* pool, PooledConnection c)
-    : pool_(pool), connection_(std::move(c)) {}
+ConnectionPool::Lease::Lease(ConnectionPool* pool, PooledConnection c) : pool_(pool), connection_(std::move(c)) {}
 
 ConnectionPool::Lease::Lease(Lease&& other) noexcept
     : pool_(other.pool_), connection_(std::move(other.connection_)), broken_(other.broken_) {}

@@ -7,8 +7,8 @@
 namespace lims::store {
 namespace {
 
-Organization Exporter(const char* name, const char* short_name, const char* iec, const char* gstin,
-                      const char* address, const char* district, const char* product) {
+Organization Exporter(const char* name, const char* short_name, const char* iec, const char* gstin, const char* address,
+                      const char* district, const char* product) {
   Organization o;
   o.name = name;
   o.short_name = short_name;

@@ -423,9 +423,10 @@ void AttachResults(sql::Connection& c, int64_t sample_id, std::vector<TestRecord
   pr->setInt64(1, sample_id);
   Rows rv(pr->executeQuery());
   while (rv->next()) {
-    ReviewRecord review{rv->getInt64("id"),       rv->getInt64("test_id"),  rv->getInt64("result_id"),
-                        rv->getInt64("reviewer_id"), rv->getString("username"), rv->getString("decision"),
-                        rv->getString("comment"),   FromSqlDatetime(rv->getString("at"))};
+    ReviewRecord review{rv->getInt64("id"),        rv->getInt64("test_id"),
+                        rv->getInt64("result_id"), rv->getInt64("reviewer_id"),
+                        rv->getString("username"), rv->getString("decision"),
+                        rv->getString("comment"),  FromSqlDatetime(rv->getString("at"))};
     if (TestRecord* t = TestById(tests, review.test_id)) t->reviews.push_back(std::move(review));
   }
 }
@@ -873,6 +874,25 @@ Organization OrganizationFromRow(sql::ResultSet& rs) {
 
 }  // namespace
 
+namespace {
+
+// Parameters 1-8 of an organisation INSERT, in the column order both inserts use.
+void BindOrganization(sql::PreparedStatement& ps, const Organization& org) {
+  ps.setString(1, org.name);
+  ps.setString(2, org.short_name);
+  ps.setString(3, org.iec);
+  if (org.gstin.empty())
+    ps.setNull(4, 0);
+  else
+    ps.setString(4, org.gstin);
+  ps.setString(5, org.address);
+  ps.setString(6, org.district);
+  ps.setString(7, org.state);
+  ps.setString(8, org.odop_product);
+}
+
+}  // namespace
+
 Result<std::vector<Organization>> MysqlSampleStore::ListOrganizations() {
   try {
     Statement ps = Prepare(c_, "SELECT * FROM organizations ORDER BY name, id");
@@ -903,17 +923,7 @@ Result<Organization> MysqlSampleStore::CreateOrganization(const Organization& or
     Statement ps = Prepare(c_,
                            "INSERT INTO organizations (name, short_name, iec, gstin, address, district, state,"
                            " odop_product, created_by) VALUES (?,?,?,?,?,?,?,?,?)");
-    ps->setString(1, org.name);
-    ps->setString(2, org.short_name);
-    ps->setString(3, org.iec);
-    if (org.gstin.empty())
-      ps->setNull(4, 0);
-    else
-      ps->setString(4, org.gstin);
-    ps->setString(5, org.address);
-    ps->setString(6, org.district);
-    ps->setString(7, org.state);
-    ps->setString(8, org.odop_product);
+    BindOrganization(*ps, org);
     SetOptionalId(*ps, 9, created_by);
     ps->executeUpdate();
     stored.id = LastInsertId(c_);
@@ -962,17 +972,7 @@ Result<int64_t> MysqlSampleStore::EnsureOrganization(const Organization& org) {
     Statement ps = Prepare(c_,
                            "INSERT INTO organizations (name, short_name, iec, gstin, address, district, state,"
                            " odop_product) VALUES (?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)");
-    ps->setString(1, org.name);
-    ps->setString(2, org.short_name);
-    ps->setString(3, org.iec);
-    if (org.gstin.empty())
-      ps->setNull(4, 0);
-    else
-      ps->setString(4, org.gstin);
-    ps->setString(5, org.address);
-    ps->setString(6, org.district);
-    ps->setString(7, org.state);
-    ps->setString(8, org.odop_product);
+    BindOrganization(*ps, org);
     ps->executeUpdate();
     return LastInsertId(c_);
   } catch (const sql::SQLException& e) {

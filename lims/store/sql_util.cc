@@ -12,8 +12,12 @@ Statement::Statement(sql::PreparedStatement* p, bool owned) : p_(p) {
   if (owned) owned_.reset(p);
 }
 
-Statement Statement::Owned(sql::PreparedStatement* p) { return Statement(p, true); }
-Statement Statement::Borrowed(sql::PreparedStatement* p) { return Statement(p, false); }
+Statement Statement::Owned(sql::PreparedStatement* p) {
+  return Statement(p, true);
+}
+Statement Statement::Borrowed(sql::PreparedStatement* p) {
+  return Statement(p, false);
+}
 
 Statement Prepare(sql::Connection& c, const std::string& text) {
   if (sql::PreparedStatement* cached = CachedStatement(c, text)) return Statement::Borrowed(cached);
