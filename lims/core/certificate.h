@@ -5,10 +5,12 @@
 #define LIMS_CORE_CERTIFICATE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "lims/core/clock.h"
 #include "lims/core/decision.h"
 #include "lims/core/sample.h"
 #include "lims/core/status.h"
@@ -44,6 +46,30 @@ Status CheckCertificateTransition(std::string_view number, CertificateStatus fro
 
 // Revocations and amendments carry a reason a reader can understand (≥ 10 characters, field "reason").
 Status CheckCertificateReason(std::string_view reason);
+
+// A certificate as stored: the signed PDF and credential never change; only the lifecycle does.
+struct CertificateRecord {
+  int64_t id = 0;
+  std::string number;
+  std::string sample_number;
+  int64_t exporter_id = 0;
+  std::string exporter_name;
+  std::string product;
+  CertificateKind kind = CertificateKind::kConformity;
+  Verdict verdict = Verdict::kPass;
+  Timestamp issued_at;
+  std::string issued_by;  // the signatory's name as printed
+  int64_t issued_by_id = 0;
+  int64_t signature_id = 0;  // the e-signature row of the act of issuing
+  std::string supersedes;    // number of the certificate this one amends, "" when none
+  std::string amend_reason;
+  std::string superseded_by;  // number of the amendment that replaced it, "" when none
+  std::string pdf_sha256;
+  CertificateStatus status = CertificateStatus::kValid;
+  std::optional<Timestamp> revoked_at;
+  std::string revocation_reason;
+  int version = 1;
+};
 
 // "AGR-C-2026-000001": lab code, "C", year of issue, gapless per-year sequence (the sample numbers'
 // shape, so a certificate number can never be mistaken for a sample number).

@@ -17,3 +17,6 @@ GRANT UPDATE ON `@DB@`.`users` TO @USER@;
 GRANT UPDATE ON `@DB@`.`sessions` TO @USER@;
 GRANT UPDATE ON `@DB@`.`login_failures` TO @USER@;
 GRANT UPDATE ON `@DB@`.`audit_heads` TO @USER@;
+GRANT UPDATE ON `@DB@`.`certificate_counters` TO @USER@;
+-- A certificate's document, digest and credential are written once; only its lifecycle moves.
+GRANT UPDATE (status, superseded_by_id, revoked_at, revoked_by, revocation_reason, version) ON `@DB@`.`certificates` TO @USER@;

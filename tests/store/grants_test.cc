@@ -47,6 +47,7 @@ using ::lims::testing::SourcePath;
 using ::lims::testing::TestDatabase;
 
 constexpr int kCommandDenied = 1142;  // ER_TABLEACCESS_DENIED_ERROR
+constexpr int kColumnDenied = 1143;   // ER_COLUMNACCESS_DENIED_ERROR
 constexpr char kChromium[] = "REACH-XVII-47-CRVI-LEATHER";
 
 // Tables limsd may only append to. A new table must be added here or to serving_account.sql.
@@ -84,6 +85,12 @@ int ErrorOf(sql::Connection& c, const std::string& statement) {
 }
 
 // The tables serving_account.sql grants UPDATE on.
+// Tables whose lifecycle columns limsd may update but whose record it may never rewrite.
+const std::set<std::string>& LifecycleOnlyTables() {
+  static const auto* tables = new std::set<std::string>{"certificates"};
+  return *tables;
+}
+
 std::set<std::string> UpdatableTables() {
   std::set<std::string> tables;
   const std::string script = ReadFile(SourcePath("schema/grants/serving_account.sql"));
@@ -241,6 +248,8 @@ TEST_F(GrantsTest, EveryTableIsEitherUpdatableOrAppendOnly) {
     SCOPED_TRACE(table);
     if (updatable.count(table) > 0) {
       EXPECT_EQ(UpdateError(serving(), table), 0);
+    } else if (LifecycleOnlyTables().count(table) > 0) {
+      EXPECT_EQ(UpdateError(serving(), table), kColumnDenied);  // its first column is its id
     } else {
       EXPECT_EQ(UpdateError(serving(), table), kCommandDenied);
       append_only.insert(table);
@@ -252,6 +261,18 @@ TEST_F(GrantsTest, EveryTableIsEitherUpdatableOrAppendOnly) {
                               "' AND table_name = '" + table + "'"),
               "1")
         << "serving_account.sql grants UPDATE on " << table << ", which no migration creates";
+  }
+}
+
+TEST_F(GrantsTest, CertificatesChangeOnlyTheirLifecycle) {
+  EXPECT_EQ(ErrorOf(serving(),
+                    "UPDATE certificates SET status = 'revoked', revoked_at = NOW(), revoked_by = 1,"
+                    " revocation_reason = 'x', version = version + 1, superseded_by_id = NULL WHERE 1 = 0"),
+            0);
+  for (const char* column : {"pdf", "pdf_sha256", "credential", "number", "verdict", "kind", "issued_at"}) {
+    EXPECT_EQ(ErrorOf(serving(), std::string("UPDATE certificates SET ") + column + " = " + column + " WHERE 1 = 0"),
+              kColumnDenied)
+        << column;
   }
 }
 

@@ -1,0 +1,271 @@
+#include "lims/store/certificate_store.h"
+
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <mysql_connection.h>
+
+#include <istream>
+#include <sstream>
+
+#include "lims/core/sha256.h"
+#include "lims/store/sql_error.h"
+#include "lims/store/sql_util.h"
+#include "lims/store/transaction.h"
+
+namespace lims::store {
+namespace {
+
+constexpr const char* kColumns =
+    "SELECT c.id, c.number, c.exporter_id, c.kind, c.verdict, c.issued_at, c.issued_by, c.signature_id,"
+    " c.amend_reason, c.pdf_sha256, c.status, c.revoked_at, c.revocation_reason, c.version, s.number AS"
+    " sample_number, s.product, o.name AS exporter_name, u.name AS signer, p.number AS supersedes,"
+    " n.number AS superseded_by FROM certificates c JOIN samples s ON s.id = c.sample_id"
+    " JOIN organizations o ON o.id = c.exporter_id JOIN users u ON u.id = c.issued_by"
+    " LEFT JOIN certificates p ON p.id = c.supersedes_id LEFT JOIN certificates n ON n.id = c.superseded_by_id ";
+
+std::string Nullable(sql::ResultSet& rs, const char* column) {
+  return rs.isNull(column) ? "" : std::string(rs.getString(column));
+}
+
+CertificateRecord FromRow(sql::ResultSet& rs) {
+  CertificateRecord r;
+  r.id = rs.getInt64("id");
+  r.number = rs.getString("number");
+  r.sample_number = rs.getString("sample_number");
+  r.exporter_id = rs.getInt64("exporter_id");
+  r.exporter_name = rs.getString("exporter_name");
+  r.product = rs.getString("product");
+  r.kind =
+      std::string(rs.getString("kind")) == "test_report" ? CertificateKind::kTestReport : CertificateKind::kConformity;
+  Result<Verdict> verdict = ParseVerdict(std::string(rs.getString("verdict")));
+  r.verdict = verdict.ok() ? *verdict : Verdict::kFail;
+  r.issued_at = FromSqlDatetime(rs.getString("issued_at"));
+  r.issued_by_id = rs.getInt64("issued_by");
+  r.issued_by = rs.getString("signer");
+  r.signature_id = rs.getInt64("signature_id");
+  r.supersedes = Nullable(rs, "supersedes");
+  r.amend_reason = rs.getString("amend_reason");
+  r.superseded_by = Nullable(rs, "superseded_by");
+  r.pdf_sha256 = rs.getString("pdf_sha256");
+  Result<CertificateStatus> status = ParseCertificateStatus(std::string(rs.getString("status")));
+  r.status = status.ok() ? *status : CertificateStatus::kValid;
+  r.revoked_at = OptionalDatetime(rs, "revoked_at");
+  r.revocation_reason = rs.getString("revocation_reason");
+  r.version = rs.getInt("version");
+  return r;
+}
+
+int YearOf(Timestamp t) {
+  return static_cast<int>(std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(t)).year());
+}
+
+int64_t LabIdOf(sql::Connection& c, std::string_view code) {
+  Statement ps = Prepare(c, "SELECT id FROM labs WHERE code = ?");
+  ps->setString(1, std::string(code));
+  Rows rs(ps->executeQuery());
+  if (!rs->next()) throw sql::SQLException("lab " + std::string(code) + " is not set up");
+  return rs->getInt64(1);
+}
+
+// The next number of (lab, year); the counter row stays locked until the transaction ends, so a
+// rolled-back issue gives its number back.
+int64_t NextSequence(sql::Connection& c, int64_t lab_id, int year) {
+  Statement ps =
+      Prepare(c,
+              "INSERT INTO certificate_counters (lab_id, year, last_sequence) VALUES (?, ?,"
+              " LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE last_sequence = LAST_INSERT_ID(last_sequence + 1)");
+  ps->setInt64(1, lab_id);
+  ps->setInt(2, year);
+  ps->executeUpdate();
+  return LastInsertId(c);
+}
+
+std::optional<int64_t> IdOf(sql::Connection& c, const std::string& number) {
+  if (number.empty()) return std::nullopt;
+  Statement ps = Prepare(c, "SELECT id FROM certificates WHERE number = ?");
+  ps->setString(1, number);
+  Rows rs(ps->executeQuery());
+  if (!rs->next()) return std::nullopt;
+  return rs->getInt64(1);
+}
+
+}  // namespace
+
+Result<CertificateRecord> CertificateStore::Issue(
+    std::string_view lab_code, int64_t sample_id, CertificateRecord record,
+    const std::function<Result<IssuedDocument>(const std::string& number)>& make) {
+  try {
+    Transaction tx(c_);
+    const int64_t lab_id = LabIdOf(c_, lab_code);
+    const int year = YearOf(record.issued_at);
+    const int64_t sequence = NextSequence(c_, lab_id, year);
+    record.number = FormatCertificateNumber(lab_code, year, sequence);
+    Result<IssuedDocument> doc = make(record.number);
+    if (!doc.ok()) return doc.status();
+    record.pdf_sha256 = Sha256Hex(doc->pdf);
+    record.signature_id = doc->signature_id;
+    const std::optional<int64_t> supersedes = IdOf(c_, record.supersedes);
+    Statement ps = Prepare(c_,
+                           "INSERT INTO certificates (lab_id, number, year, sequence, sample_id, exporter_id, kind,"
+                           " verdict, issued_at, issued_by, signature_id, supersedes_id, amend_reason, pdf,"
+                           " pdf_sha256, credential, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'valid')");
+    ps->setInt64(1, lab_id);
+    ps->setString(2, record.number);
+    ps->setInt(3, year);
+    ps->setInt64(4, sequence);
+    ps->setInt64(5, sample_id);
+    ps->setInt64(6, record.exporter_id);
+    ps->setString(7, std::string(CertificateKindName(record.kind)));
+    ps->setString(8, std::string(VerdictName(record.verdict)));
+    ps->setString(9, ToSqlDatetime(record.issued_at));
+    ps->setInt64(10, record.issued_by_id);
+    ps->setInt64(11, record.signature_id);
+    if (supersedes)
+      ps->setInt64(12, *supersedes);
+    else
+      ps->setNull(12, 0);
+    ps->setString(13, record.amend_reason);
+    std::istringstream pdf(doc->pdf);
+    ps->setBlob(14, &pdf);
+    ps->setString(15, record.pdf_sha256);
+    ps->setString(16, doc->credential);
+    ps->executeUpdate();
+    record.id = LastInsertId(c_);
+    if (supersedes) {
+      Statement old = Prepare(c_,
+                              "UPDATE certificates SET status = 'superseded', superseded_by_id = ?, version = version"
+                              " + 1 WHERE id = ? AND status = 'valid'");
+      old->setInt64(1, record.id);
+      old->setInt64(2, *supersedes);
+      if (old->executeUpdate() != 1) return Status::Conflict("certificate " + record.supersedes + " is not valid");
+    }
+    Statement sample = Prepare(c_,
+                               "UPDATE samples SET status = 'issued', issued_at = COALESCE(issued_at, ?),"
+                               " version = version + 1 WHERE id = ?");
+    sample->setString(1, ToSqlDatetime(record.issued_at));
+    sample->setInt64(2, sample_id);
+    sample->executeUpdate();
+    tx.Commit();
+    return record;
+  } catch (const sql::SQLException& e) {
+    return FromSqlException(e, "issuing a certificate");
+  }
+}
+
+Result<CertificateRecord> CertificateStore::Find(std::string_view number) {
+  try {
+    Statement ps = Prepare(c_, std::string(kColumns) + "WHERE c.number = ?");
+    ps->setString(1, std::string(number));
+    Rows rs(ps->executeQuery());
+    if (!rs->next()) return Status::NotFound("no certificate " + std::string(number));
+    return FromRow(*rs);
+  } catch (const sql::SQLException& e) {
+    return FromSqlException(e, "reading a certificate");
+  }
+}
+
+Result<CertificateRecord> CertificateStore::FindBySha256(std::string_view sha256) {
+  try {
+    Statement ps = Prepare(c_, std::string(kColumns) + "WHERE c.pdf_sha256 = ?");
+    ps->setString(1, std::string(sha256));
+    Rows rs(ps->executeQuery());
+    if (!rs->next()) return Status::NotFound("not a certificate issued here");
+    return FromRow(*rs);
+  } catch (const sql::SQLException& e) {
+    return FromSqlException(e, "looking a certificate up by its digest");
+  }
+}
+
+Result<std::vector<CertificateRecord>> CertificateStore::List(const CertificateQuery& q) {
+  try {
+    Statement ps = Prepare(c_, std::string(kColumns) +
+                                   "WHERE (? IS NULL OR c.exporter_id = ?) AND (? IS NULL OR c.issued_at >= ?)"
+                                   " AND (? IS NULL OR c.issued_at < ?) AND c.number > ? ORDER BY c.number LIMIT ?");
+    int i = 1;
+    for (int k = 0; k < 2; ++k) {
+      if (q.exporter_id)
+        ps->setInt64(i++, *q.exporter_id);
+      else
+        ps->setNull(i++, 0);
+    }
+    for (const std::optional<Timestamp>& t : {q.from, q.to}) {
+      for (int k = 0; k < 2; ++k) {
+        if (t)
+          ps->setString(i++, ToSqlDatetime(*t));
+        else
+          ps->setNull(i++, 0);
+      }
+    }
+    ps->setString(i++, q.after);
+    ps->setInt(i, q.limit);
+    Rows rs(ps->executeQuery());
+    std::vector<CertificateRecord> out;
+    while (rs->next()) out.push_back(FromRow(*rs));
+    return out;
+  } catch (const sql::SQLException& e) {
+    return FromSqlException(e, "listing certificates");
+  }
+}
+
+Result<std::string> CertificateStore::Pdf(std::string_view number) {
+  try {
+    Statement ps = Prepare(c_, "SELECT pdf FROM certificates WHERE number = ?");
+    ps->setString(1, std::string(number));
+    Rows rs(ps->executeQuery());
+    if (!rs->next()) return Status::NotFound("no certificate " + std::string(number));
+    std::unique_ptr<std::istream> blob(rs->getBlob(1));
+    std::ostringstream out;
+    out << blob->rdbuf();
+    return out.str();
+  } catch (const sql::SQLException& e) {
+    return FromSqlException(e, "reading a certificate's PDF");
+  }
+}
+
+Result<std::string> CertificateStore::Credential(std::string_view number) {
+  try {
+    Statement ps = Prepare(c_, "SELECT credential FROM certificates WHERE number = ?");
+    ps->setString(1, std::string(number));
+    Rows rs(ps->executeQuery());
+    if (!rs->next()) return Status::NotFound("no certificate " + std::string(number));
+    return std::string(rs->getString(1));
+  } catch (const sql::SQLException& e) {
+    return FromSqlException(e, "reading a certificate's credential");
+  }
+}
+
+Result<std::optional<CertificateRecord>> CertificateStore::CurrentForSample(int64_t sample_id) {
+  try {
+    Statement ps =
+        Prepare(c_, std::string(kColumns) + "WHERE c.sample_id = ? AND c.status = 'valid' ORDER BY c.id DESC");
+    ps->setInt64(1, sample_id);
+    Rows rs(ps->executeQuery());
+    if (!rs->next()) return std::optional<CertificateRecord>();
+    return std::optional<CertificateRecord>(FromRow(*rs));
+  } catch (const sql::SQLException& e) {
+    return FromSqlException(e, "reading a sample's certificate");
+  }
+}
+
+Status CertificateStore::Revoke(const CertificateRecord& record, int64_t by, Timestamp at, const std::string& reason) {
+  try {
+    Statement ps = Prepare(c_,
+                           "UPDATE certificates SET status = 'revoked', revoked_at = ?, revoked_by = ?,"
+                           " revocation_reason = ?, version = version + 1 WHERE id = ? AND version = ?"
+                           " AND status = 'valid'");
+    ps->setString(1, ToSqlDatetime(at));
+    ps->setInt64(2, by);
+    ps->setString(3, reason);
+    ps->setInt64(4, record.id);
+    ps->setInt(5, record.version);
+    if (ps->executeUpdate() != 1) {
+      return Status::Conflict("certificate " + record.number + " changed meanwhile; reload and try again");
+    }
+    return Status::Ok();
+  } catch (const sql::SQLException& e) {
+    return FromSqlException(e, "revoking a certificate");
+  }
+}
+
+}  // namespace lims::store
