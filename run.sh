@@ -17,5 +17,8 @@ if [[ ! -s var/demo-admin.password ]]; then
   fi
 fi
 [[ -s var/demo-admin.password ]] && echo "Sign in as demo-admin with the password in var/demo-admin.password: $(cat var/demo-admin.password)"
+# Certificates are signed with a demo lab CA and key made once under var/keys (the private key is
+# mode 0600); production sets LIMS_SIGNING_KEY and LIMS_SIGNING_CERT instead.
+if [[ -z ${LIMS_SIGNING_KEY:-} ]]; then export LIMS_SIGNING_DEMO_DIR=${LIMS_SIGNING_DEMO_DIR:-$PWD/var/keys}; fi
 echo "Pramaan is starting on http://localhost:${LIMS_HTTP_PORT:-8080} (Ctrl-C to stop)"
 exec build/lims/server/limsd

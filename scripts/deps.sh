@@ -9,6 +9,8 @@ PACKAGES=(
   libpoco-dev libmysqlcppconn-dev libmariadb-dev libhpdf-dev libspdlog-dev libssl-dev libgtest-dev libargon2-dev
   # fonts for reports, subset at build time with fonttools' pyftsubset (Debian's python3)
   fonts-dejavu-core fonttools python3
+  # the sRGB ICC profile for the PDF/A OutputIntent of certificates
+  icc-profiles-free
   # run: a private MariaDB server started by scripts/db.sh
   mariadb-server mariadb-client
   # tests: external checks of PDFs and HTTP

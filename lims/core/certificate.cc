@@ -29,8 +29,8 @@ Result<CertificateStatus> ParseCertificateStatus(std::string_view text) {
                                  "\"; expected valid, revoked or superseded");
 }
 
-Result<CertificationPlan> PlanCertificate(const SampleRecord& sample) {
-  if (sample.status == SampleStatus::kIssued) {
+Result<CertificationPlan> PlanCertificate(const SampleRecord& sample, bool amendment) {
+  if (sample.status == SampleStatus::kIssued && !amendment) {
     return Status::Conflict("sample " + sample.number + " is already issued; amend its certificate instead");
   }
   CertificationPlan plan;

@@ -38,7 +38,8 @@ struct CertificationPlan {
 // Every current (not invalidated) test must be approved; otherwise kConflict naming the tests still
 // open ("tests 12 (pending), 14 (entered) are not approved yet"). A sample already issued is
 // kConflict too (amend its certificate instead). A sample without tests is kConflict.
-Result<CertificationPlan> PlanCertificate(const SampleRecord& sample);
+// `amendment`: the sample is issued already and a replacing certificate is being made.
+Result<CertificationPlan> PlanCertificate(const SampleRecord& sample, bool amendment = false);
 
 // Valid → revoked (reason) or superseded (by an amendment); nothing else. kConflict names the
 // status and what it allows, like the other state machines.

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <string>
 
+#include "lims/auth/credential.h"
 #include "lims/auth/password.h"
 #include "lims/core/catalog.h"
 #include "lims/core/clock.h"
@@ -16,6 +17,7 @@
 #include "lims/http/session_authenticator.h"
 #include "lims/store/connection_pool.h"
 #include "reports/sample_report.h"
+#include "reports/signing_key.h"
 
 namespace lims::http {
 
@@ -36,7 +38,10 @@ struct AppContext {
   bool tls = false;                                       // cookies get Secure
   std::vector<District> districts;                        // catalog/districts.json: organisations name one of these
   InstrumentGate* instrument_gate = nullptr;              // the calibration gate (instruments issue); null: none
-  std::string public_base_url = "http://localhost:8080";  // for QR codes on labels
+  std::string public_base_url = "http://localhost:8080";  // for QR codes on labels and certificates
+  // The lab's signing key (PAdES) and the credential key (JWS); null: certificates cannot be issued.
+  const reports::SigningKey* signing_key = nullptr;
+  const auth::CredentialSigner* credential_signer = nullptr;
 };
 
 }  // namespace lims::http

@@ -17,6 +17,8 @@ void AddWorkflowRoutes(Router& router, AppContext& context);
 void AddOrganizationRoutes(Router& router, AppContext& context);
 // The audit trail and its verification.
 void AddAuditRoutes(Router& router, AppContext& context);
+// Certificates: issue, read, download, revoke, amend; public verification and the lab's keys.
+void AddCertificateRoutes(Router& router, AppContext& context);
 // GET /api/v1/standards, GET /api/v1/standards/{id}/requirements, POST /api/v1/test-plans
 void AddCatalogRoutes(Router& router, AppContext& context);
 // Login, logout, the caller's account, users and API tokens.

@@ -276,7 +276,34 @@ class Limsd final : public Poco::Util::ServerApplication {
     return Poco::Net::SecureServerSocket(address, 64, context);
   }
 
+  // The signing keys, when configured: a production PEM key and certificate, or the demo lab's
+  // (made on first start in signing.demo_dir). Neither configured: certificates answer 503.
+  struct Keys {
+    std::optional<reports::SigningKey> pdf;
+    std::optional<auth::CredentialSigner> credential;
+  };
+  static Result<Keys> LoadKeys(const Settings& s, log::Log& log) {
+    Keys keys;
+    std::string key = s.signing_key, cert = s.signing_cert;
+    if (key.empty() && !s.signing_demo_dir.empty()) {
+      LIMS_RETURN_IF_ERROR(reports::CreateDemoLabKeys(s.signing_demo_dir, reports::KeyType::kEcdsaP256));
+      key = s.signing_demo_dir + "/signing-key.pem";
+      cert = s.signing_demo_dir + "/signing-cert.pem";
+      log.Warn("signing with the demo lab key", {{"dir", s.signing_demo_dir}});
+    }
+    if (key.empty()) return keys;
+    Result<reports::SigningKey> pdf = reports::SigningKey::LoadPem(key, cert, s.signing_chain);
+    if (!pdf.ok()) return pdf.status();
+    keys.pdf.emplace(std::move(pdf).value());
+    Result<auth::CredentialSigner> credential = auth::CredentialSigner::FromPemFile(key);
+    if (!credential.ok()) return credential.status();
+    keys.credential.emplace(std::move(credential).value());
+    return keys;
+  }
+
   int Serve(const Settings& s, const Catalog& catalog, store::ConnectionPool& pool, log::Log& log) {
+    Result<Keys> keys = LoadKeys(s, log);
+    if (!keys.ok()) return Fail("signing key: " + keys.status().message(), EXIT_CONFIG);
     SystemClock clock;
     Result<auth::CommonPasswords> common = auth::CommonPasswords::Load(s.common_passwords);
     if (!common.ok()) return Fail(common.status().message(), EXIT_CONFIG);
@@ -301,7 +328,9 @@ class Limsd final : public Poco::Util::ServerApplication {
                              .tls = !s.tls_cert.empty(),
                              .districts = std::move(districts).value(),
                              .instrument_gate = nullptr,
-                             .public_base_url = s.public_base_url};
+                             .public_base_url = s.public_base_url,
+                             .signing_key = keys->pdf ? &*keys->pdf : nullptr,
+                             .credential_signer = keys->credential ? &*keys->credential : nullptr};
     http::Router router;
     http::AddAuthRoutes(router, context);
     http::AddSystemRoutes(router, context);
@@ -309,6 +338,7 @@ class Limsd final : public Poco::Util::ServerApplication {
     http::AddWorkflowRoutes(router, context);
     http::AddOrganizationRoutes(router, context);
     http::AddAuditRoutes(router, context);
+    http::AddCertificateRoutes(router, context);
     http::AddCatalogRoutes(router, context);
     http::AddWebRoutes(router, context);
 

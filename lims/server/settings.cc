@@ -72,6 +72,10 @@ void ReadRest(const Poco::Util::AbstractConfiguration& c, Settings* s) {
   s->session_ttl_s = c.getInt("auth.session_ttl_s", s->session_ttl_s);
   s->tls_cert = c.getString("tls.cert", "");
   s->tls_key = c.getString("tls.key", "");
+  s->signing_key = c.getString("signing.key", "");
+  s->signing_cert = c.getString("signing.cert", "");
+  s->signing_chain = c.getString("signing.chain", "");
+  s->signing_demo_dir = c.getString("signing.demo_dir", "");
   s->lab.code = c.getString("lab.code", "AGR");
   s->lab.name = c.getString("lab.name", "Footwear Testing Laboratory, Agra");
   s->lab.address = c.getString("lab.address", "Agra, Uttar Pradesh, India");

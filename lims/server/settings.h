@@ -45,6 +45,12 @@ struct Settings {
   // Optional TLS (PEM files); without them limsd speaks plain HTTP behind a reverse proxy.
   std::string tls_cert;
   std::string tls_key;
+  // The lab's signing key and certificate (PEM; an ECDSA P-256 key also signs credentials), or a
+  // directory where a demo lab CA and signing key are made on first start (run.sh: var/keys).
+  std::string signing_key;
+  std::string signing_cert;
+  std::string signing_chain;
+  std::string signing_demo_dir;
   Lab lab;
   log::Options log;
   reports::FontSet fonts;

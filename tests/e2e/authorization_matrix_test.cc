@@ -78,6 +78,17 @@ const std::vector<RouteCase>& Routes() {
       {"POST", "/api/v1/organizations", false, {"admin"}},
       {"GET", "/api/v1/organizations/{id}", false, every_role},
       {"GET", "/api/v1/districts", false, every_role},
+      {"POST", "/api/v1/samples/{number}/certificate", false, {"signatory"}},
+      {"GET", "/api/v1/certificates", false, every_role},
+      {"GET", "/api/v1/certificates/{number}", false, every_role},
+      {"GET", "/api/v1/certificates/{number}/pdf", false, every_role},
+      {"GET", "/api/v1/certificates/{number}/credential", false, every_role},
+      {"POST", "/api/v1/certificates/{number}/revoke", false, {"signatory"}},
+      {"POST", "/api/v1/certificates/{number}/amend", false, {"signatory"}},
+      {"GET", "/verify/{number}", true, {}},
+      {"GET", "/api/v1/verify/{number}", true, {}},
+      {"POST", "/api/v1/verify", true, {}},
+      {"GET", "/.well-known/jwks.json", true, {}},
       {"GET", "/api/v1/audit", false, {"auditor", "admin"}},
       {"GET", "/api/v1/audit/verify", false, {"auditor", "admin"}},
       {"GET", "/api/v1/standards", false, every_role},
@@ -127,6 +138,9 @@ class AuthorizationMatrixTest : public ::testing::Test {
     fill("/api/v1/users/", "{id}", victim_id_);
     fill("/api/v1/api-tokens/", "{id}", api_token_id_);
     fill("/api/v1/organizations/", "{id}", org_id_);
+    fill("/api/v1/certificates/", "{number}", "AGR-C-2026-000001");  // none issued: admitted calls get 404
+    fill("/verify/", "{number}", "AGR-C-2026-000001");
+    fill("/api/v1/verify/", "{number}", "AGR-C-2026-000001");
     std::string standard;
     Poco::URI::encode(standard_id_, "/?#%&+ ", standard);
     fill("/api/v1/standards/", "{id}", standard);
@@ -246,7 +260,7 @@ TEST_F(AuthorizationMatrixTest, AnonymousCallersGet401OnEveryNonPublicRoute) {
     EXPECT_EQ(Header(reply, "WWW-Authenticate"), "Bearer");
     ++refused;
   }
-  EXPECT_EQ(refused, 33);  // 39 routes, 6 of them public
+  EXPECT_EQ(refused, 40);  // 50 routes, 10 of them public
 }
 
 TEST_F(AuthorizationMatrixTest, UnknownTokensGet401OnEveryNonPublicRoute) {
@@ -272,9 +286,10 @@ TEST_F(AuthorizationMatrixTest, RolesTheRouteDoesNotAdmitGet403) {
       ++refused;
     }
   }
-  // 8 admin-only routes × 5 roles, 9 technician-only × 5, 2 reviewer-only × 5, organizations
-  // list × 4, 2 audit routes × 4, and the 2 staff-only reads (report.pdf, a test) × 1 (exporter).
-  EXPECT_EQ(refused, 8 * 5 + 9 * 5 + 2 * 5 + 4 + 2 * 4 + 2 * 1);
+  // 8 admin-only routes × 5 roles, 9 technician-only × 5, 2 reviewer-only × 5, 3 signatory-only
+  // × 5, organizations list × 4, 2 audit routes × 4, and the 2 staff-only reads (report.pdf, a
+  // test) × 1 (exporter).
+  EXPECT_EQ(refused, 8 * 5 + 9 * 5 + 2 * 5 + 3 * 5 + 4 + 2 * 4 + 2 * 1);
 }
 
 TEST_F(AuthorizationMatrixTest, AdmittedRolesGetPastTheGate) {
@@ -291,7 +306,7 @@ TEST_F(AuthorizationMatrixTest, AdmittedRolesGetPastTheGate) {
       ++admitted;
     }
   }
-  EXPECT_EQ(admitted, 39 * 6 - (8 * 5 + 9 * 5 + 2 * 5 + 4 + 2 * 4 + 2 * 1));
+  EXPECT_EQ(admitted, 50 * 6 - (8 * 5 + 9 * 5 + 2 * 5 + 3 * 5 + 4 + 2 * 4 + 2 * 1));
   // The role users' own sessions survived the calls (none was used for a logout).
   for (const std::string& role : RoleNames()) {
     EXPECT_EQ(limsd().CallAs(TokenOf(role), "GET", "/api/v1/auth/me", "").status, 200) << role;

@@ -102,6 +102,19 @@ const std::map<std::string, Rule>& ExpectedTable() {
       {"POST /api/v1/organizations", RolesRule({Role::kAdmin})},
       {"GET /api/v1/organizations/{id}", RolesRule(EveryRole())},
       {"GET /api/v1/districts", RolesRule(EveryRole())},
+      // Certificates: signatories issue, revoke and amend (re-authenticated in the handler); every
+      // signed-in user reads (exporters their own, which the handlers enforce); anyone verifies.
+      {"POST /api/v1/samples/{number}/certificate", RolesRule({Role::kSignatory})},
+      {"GET /api/v1/certificates", RolesRule(EveryRole())},
+      {"GET /api/v1/certificates/{number}", RolesRule(EveryRole())},
+      {"GET /api/v1/certificates/{number}/pdf", RolesRule(EveryRole())},
+      {"GET /api/v1/certificates/{number}/credential", RolesRule(EveryRole())},
+      {"POST /api/v1/certificates/{number}/revoke", RolesRule({Role::kSignatory})},
+      {"POST /api/v1/certificates/{number}/amend", RolesRule({Role::kSignatory})},
+      {"GET /verify/{number}", PublicRule()},
+      {"GET /api/v1/verify/{number}", PublicRule()},
+      {"POST /api/v1/verify", PublicRule()},
+      {"GET /.well-known/jwks.json", PublicRule()},
       // The audit trail: auditors and administrators.
       {"GET /api/v1/audit", RolesRule({Role::kAuditor, Role::kAdmin})},
       {"GET /api/v1/audit/verify", RolesRule({Role::kAuditor, Role::kAdmin})},
@@ -200,6 +213,7 @@ class RouteTableTest : public ::testing::Test {
     AddWorkflowRoutes(router_, context_);
     AddOrganizationRoutes(router_, context_);
     AddAuditRoutes(router_, context_);
+    AddCertificateRoutes(router_, context_);
     AddCatalogRoutes(router_, context_);
     AddWebRoutes(router_, context_);
   }

@@ -40,6 +40,8 @@ std::vector<std::string> Environment(const store::DbConfig& db, const std::strin
   // Cheap Argon2 for tests (the production parameters are measured by bench/auth_bench).
   env.push_back("LIMS_AUTH_ARGON2_T=1");
   env.push_back("LIMS_AUTH_ARGON2_M_KIB=1024");
+  // Certificates are signed with a demo lab key made in the process's own directory.
+  env.push_back("LIMS_SIGNING_DEMO_DIR=" + dir + "/keys");
   for (const std::string& e : extra) env.push_back(e);
   return env;
 }
