@@ -14,6 +14,7 @@
 #include "lims/core/instrument_gate.h"
 #include "lims/core/lab.h"
 #include "lims/core/organization.h"
+#include "lims/core/rate_limit.h"
 #include "lims/http/session_authenticator.h"
 #include "lims/store/connection_pool.h"
 #include "reports/sample_report.h"
@@ -42,6 +43,8 @@ struct AppContext {
   // The lab's signing key (PAdES) and the credential key (JWS); null: certificates cannot be issued.
   const reports::SigningKey* signing_key = nullptr;
   const auth::CredentialSigner* credential_signer = nullptr;
+  // Per-client limit of the public verification endpoints; null: unlimited (unit tests).
+  RateLimiter* verify_limiter = nullptr;
 };
 
 }  // namespace lims::http

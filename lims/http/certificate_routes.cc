@@ -425,7 +425,19 @@ Result<CertificateRecord> PublicFind(store::CertificateStore& store, const std::
   return c;
 }
 
+// The public endpoints answer 429 past the per-client limit (numbers cannot be enumerated).
+std::optional<Response> Throttled(AppContext& ctx, const Request& req) {
+  std::chrono::seconds retry{0};
+  if (ctx.verify_limiter == nullptr || ctx.verify_limiter->Allow(req.client_address, ctx.clock.Now(), &retry)) {
+    return std::nullopt;
+  }
+  Response r = Problem(429, "Too many requests", "too many verification requests from this address; try again later");
+  r.headers.emplace_back("Retry-After", std::to_string(std::max<int64_t>(1, retry.count())));
+  return r;
+}
+
 Response VerifyApi(AppContext& ctx, const Request& req) {
+  if (std::optional<Response> limited = Throttled(ctx, req)) return *limited;
   return WithCertificates(ctx, [&](store::CertificateStore& store) {
     Result<CertificateRecord> c = PublicFind(store, req.params.at("number"));
     if (!c.ok()) return ProblemFromStatus(c.status());
@@ -460,6 +472,7 @@ std::string Html(std::string_view text) {
 }
 
 Response VerifyPage(AppContext& ctx, const Request& req) {
+  if (std::optional<Response> limited = Throttled(ctx, req)) return *limited;
   return WithCertificates(ctx, [&](store::CertificateStore& store) {
     Result<CertificateRecord> c = PublicFind(store, req.params.at("number"));
     std::string body =
@@ -499,6 +512,7 @@ Response VerifyPage(AppContext& ctx, const Request& req) {
 }
 
 Response VerifyUpload(AppContext& ctx, const Request& req) {
+  if (std::optional<Response> limited = Throttled(ctx, req)) return *limited;
   if (req.body.rfind("%PDF-", 0) != 0) {
     return Problem(400, "Malformed request", "send the PDF itself as the request body",
                    {{"body", "not a PDF (it does not start with %PDF-)"}});

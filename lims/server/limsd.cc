@@ -312,6 +312,7 @@ class Limsd final : public Poco::Util::ServerApplication {
     Result<std::vector<District>> districts = catalog::LoadDistricts(s.catalog_dir + "/districts/districts.json");
     if (!districts.ok()) return Fail("catalog: " + districts.status().message(), EXIT_CONFIG);
     http::SessionAuthenticator authenticator(pool, clock);
+    RateLimiter verify_limiter(static_cast<size_t>(s.verify_rate_per_minute), std::chrono::seconds(60));
     http::AppContext context{.pool = pool,
                              .clock = clock,
                              .catalog = catalog,
@@ -330,7 +331,8 @@ class Limsd final : public Poco::Util::ServerApplication {
                              .instrument_gate = nullptr,
                              .public_base_url = s.public_base_url,
                              .signing_key = keys->pdf ? &*keys->pdf : nullptr,
-                             .credential_signer = keys->credential ? &*keys->credential : nullptr};
+                             .credential_signer = keys->credential ? &*keys->credential : nullptr,
+                             .verify_limiter = &verify_limiter};
     http::Router router;
     http::AddAuthRoutes(router, context);
     http::AddSystemRoutes(router, context);
@@ -343,6 +345,12 @@ class Limsd final : public Poco::Util::ServerApplication {
     http::AddWebRoutes(router, context);
 
     Poco::Net::ServerSocket socket = Listen(s);
+    // Verification URLs are printed on signed certificates: without a configured public URL they
+    // name the port actually bound (never port 0) and the scheme actually served.
+    if (s.public_base_url.empty()) {
+      context.public_base_url = std::string(s.tls_cert.empty() ? "http" : "https") +
+                                "://localhost:" + std::to_string(socket.address().port());
+    }
     auto params = new Poco::Net::HTTPServerParams;  // owned by the server (Poco's AutoPtr)
     params->setMaxThreads(s.http_threads);
     params->setMaxQueued(256);

@@ -2,6 +2,7 @@
 
 #include <Poco/Exception.h>
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -54,7 +55,7 @@ Status ReadHttp(const Poco::Util::AbstractConfiguration& c, Settings* s) {
       static_cast<size_t>(c.getInt64("http.max_body_bytes", static_cast<Poco::Int64>(s->max_body_bytes)));
   s->port_file = c.getString("http.port_file", "");
   // Where people reach the lab's server: QR codes on labels and certificates point there.
-  s->public_base_url = c.getString("http.public_url", "http://localhost:" + std::to_string(s->http_port));
+  s->public_base_url = c.getString("http.public_url", "");  // "": limsd derives it from the bound port
   if (s->http_port < 0 || s->http_port > 65535) return Status::InvalidArgument("http.port must be 0..65535");
   if (s->http_threads < 1) return Status::InvalidArgument("http.threads must be at least 1");
   return Status::Ok();
@@ -76,6 +77,7 @@ void ReadRest(const Poco::Util::AbstractConfiguration& c, Settings* s) {
   s->signing_cert = c.getString("signing.cert", "");
   s->signing_chain = c.getString("signing.chain", "");
   s->signing_demo_dir = c.getString("signing.demo_dir", "");
+  s->verify_rate_per_minute = std::max(1, c.getInt("verify.rate_per_minute", s->verify_rate_per_minute));
   s->lab.code = c.getString("lab.code", "AGR");
   s->lab.name = c.getString("lab.name", "Footwear Testing Laboratory, Agra");
   s->lab.address = c.getString("lab.address", "Agra, Uttar Pradesh, India");

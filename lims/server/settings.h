@@ -30,7 +30,7 @@ struct Settings {
   int http_port = 8080;
   int http_threads = 16;
   size_t max_body_bytes = 1 << 20;
-  std::string public_base_url;  // http.public_url (LIMS_HTTP_PUBLIC_URL)
+  std::string public_base_url;  // http.public_url (LIMS_HTTP_PUBLIC_URL); "" = this host's bound port
   std::string port_file;        // when set, the bound port is written there (tests use port 0)
   store::DbConfig db;
   int db_start_wait_s = 30;
@@ -51,6 +51,7 @@ struct Settings {
   std::string signing_cert;
   std::string signing_chain;
   std::string signing_demo_dir;
+  int verify_rate_per_minute = 120;  // public verification requests per client address
   Lab lab;
   log::Options log;
   reports::FontSet fonts;
