@@ -1,13 +1,11 @@
 // Renders a typical one-page certificate of conformity with 15 rows N times (default 200; argv[1]
 // overrides) and prints the latency distribution and the PDF size. Run by hand:
 // `certificate_bench [N]`.
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <cstdlib>
+#include <ratio>
 #include <string>
-#include <vector>
 
+#include "bench/bench_util.h"
 #include "reports/certificate.h"
 
 namespace {
@@ -50,38 +48,18 @@ CertificateData BenchData() {
   return data;
 }
 
-// Nearest-rank percentile of sorted samples.
-double Percentile(const std::vector<double>& sorted, double p) {
-  const size_t rank = static_cast<size_t>(p / 100.0 * static_cast<double>(sorted.size()) + 0.5);
-  return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int runs = argc > 1 ? std::atoi(argv[1]) : 200;
-  if (runs <= 0) {
-    std::fprintf(stderr, "usage: %s [runs > 0]\n", argv[0]);
-    return 2;
-  }
+  const int runs = lims::bench::RunsFromArgs(argc, argv, 200);
+  if (runs == 0) return 2;
   const CertificateData data = BenchData();
   const lims::reports::FontSet fonts = lims::reports::FontSet::Default();
-  std::vector<double> ms;
-  size_t bytes = 0;
-  for (int i = 0; i < runs; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    lims::Result<std::string> pdf = lims::reports::RenderCertificate(data, fonts);
-    const auto end = std::chrono::steady_clock::now();
-    if (!pdf.ok()) {
-      std::fprintf(stderr, "render failed: %s\n", pdf.status().ToString().c_str());
-      return 1;
-    }
-    bytes = pdf->size();
-    ms.push_back(std::chrono::duration<double, std::milli>(end - start).count());
-  }
-  std::sort(ms.begin(), ms.end());
+  lims::Result<lims::bench::Timing> timing =
+      lims::bench::TimeRuns<std::milli>(runs, "render", [&] { return lims::reports::RenderCertificate(data, fonts); });
+  if (!timing.ok()) return 1;
   std::printf("certificate_bench: %d renders of a 15-row certificate\n", runs);
-  std::printf("p50 %.2f ms  p95 %.2f ms  max %.2f ms  pdf %zu bytes\n", Percentile(ms, 50), Percentile(ms, 95),
-              ms.back(), bytes);
+  lims::bench::PrintLatency(*timing, "ms", 0, 2);
+  std::printf("  pdf %zu bytes\n", timing->bytes);
   return 0;
 }

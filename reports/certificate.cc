@@ -17,26 +17,34 @@
 #include <vector>
 
 #include "reports/pdf_fonts.h"
+#include "reports/pdf_text.h"
 
 namespace lims::reports {
 namespace {
 
 using pdf::CheckHaru;
+using pdf::Column;
 using pdf::Face;
 using pdf::HaruError;
-using pdf::PopCodePoint;
+using pdf::kBlack;
+using pdf::kFailColor;
+using pdf::kGridColor;
+using pdf::kMuted;
+using pdf::kPassColor;
+using pdf::kRuleColor;
+using pdf::Rgb;
+using pdf::UtcStyle;
+using pdf::Wrap;
 
 constexpr const char* kDisclaimer = "The results relate only to the items tested.";
 constexpr const char* kReproduction =
     "This document shall not be reproduced except in full without the written approval of the laboratory.";
-constexpr const char* kEllipsis = "…";
 constexpr const char* kNone = "—";
 // The ICC registry's name for the profile that LIMS_ICC_PROFILE holds.
 constexpr const char* kOutputCondition = "sRGB IEC61966-2.1";
 
-// A4 portrait in points, as HPDF_PAGE_SIZE_A4.
-constexpr float kPageWidth = 595.276f;
-constexpr float kPageHeight = 841.89f;
+constexpr float kPageWidth = pdf::kA4Width;
+constexpr float kPageHeight = pdf::kA4Height;
 constexpr float kMargin = 42.0f;
 constexpr float kContentWidth = kPageWidth - 2 * kMargin;
 // Running header at the top of every page, footer at the bottom; the body stays between them.
@@ -65,10 +73,6 @@ static_assert(2 * kCellPad + (kMaxCellLines * kCellSize + kMaxStatementLines * k
                   kBodyTop - kBodyBottom - 40.0f,
               "the tallest table row must fit on a continuation page");
 
-struct Column {
-  const char* title;
-  float share;  // of the content width
-};
 constexpr size_t kColumnCount = 8;
 constexpr size_t kVerdictColumn = 7;
 constexpr std::array<Column, kColumnCount> kColumns = {{
@@ -82,82 +86,8 @@ constexpr std::array<Column, kColumnCount> kColumns = {{
     {"Verdict", 0.14f},
 }};
 
-struct Rgb {
-  float r, g, b;
-};
-constexpr Rgb kBlack = {0.0f, 0.0f, 0.0f};
-constexpr Rgb kMuted = {0.35f, 0.35f, 0.35f};
-constexpr Rgb kRuleColor = {0.6f, 0.6f, 0.6f};
-constexpr Rgb kGridColor = {0.8f, 0.8f, 0.8f};
-constexpr Rgb kHeaderFill = {0.9f, 0.9f, 0.9f};
 constexpr Rgb kFailFill = {0.99f, 0.9f, 0.9f};
-constexpr Rgb kPassColor = {0.0f, 0.45f, 0.15f};
-constexpr Rgb kFailColor = {0.75f, 0.1f, 0.1f};
 constexpr Rgb kMarkColor = {0.1f, 0.25f, 0.5f};
-
-// ---- RFC 3339 timestamps (for the PDF dates) ----
-// The same grammar as sample_report.cc, which keeps its parser private.
-
-bool ReadNumber(std::string_view s, size_t* pos, size_t digits, int* out) {
-  if (s.size() - *pos < digits) return false;
-  int value = 0;
-  for (size_t i = 0; i < digits; ++i) {
-    const char c = s[*pos + i];
-    if (c < '0' || c > '9') return false;
-    value = value * 10 + (c - '0');
-  }
-  *pos += digits;
-  *out = value;
-  return true;
-}
-
-bool Skip(std::string_view s, size_t* pos, std::string_view accepted) {
-  if (*pos >= s.size() || accepted.find(s[*pos]) == std::string_view::npos) return false;
-  ++*pos;
-  return true;
-}
-
-void SkipFraction(std::string_view s, size_t* pos) {
-  if (!Skip(s, pos, ".")) return;
-  while (*pos < s.size() && s[*pos] >= '0' && s[*pos] <= '9') ++*pos;
-}
-
-// UTC is written as "+00'00'", never 'Z': HPDF_PDFA_SetPDFAConformance fails on 'Z' and leaves the
-// document unusable (stack-notes, libharu).
-bool ParseOffset(std::string_view s, size_t* pos, HPDF_Date* date) {
-  if (Skip(s, pos, "Zz")) {
-    date->ind = '+';
-    return true;
-  }
-  if (!Skip(s, pos, "+-")) return false;
-  date->ind = s[*pos - 1];
-  return ReadNumber(s, pos, 2, &date->off_hour) && Skip(s, pos, ":") && ReadNumber(s, pos, 2, &date->off_minutes);
-}
-
-int DaysInMonth(int year, int month) {
-  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[static_cast<size_t>(month - 1)];
-}
-
-bool IsValidDate(const HPDF_Date& d) {
-  if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > DaysInMonth(d.year, d.month)) return false;
-  return d.hour <= 23 && d.minutes <= 59 && d.seconds <= 59 && d.off_hour <= 23 && d.off_minutes <= 59;
-}
-
-bool ParseRfc3339(std::string_view s, HPDF_Date* date) {
-  HPDF_Date d = {};
-  size_t pos = 0;
-  const bool ok = ReadNumber(s, &pos, 4, &d.year) && Skip(s, &pos, "-") && ReadNumber(s, &pos, 2, &d.month) &&
-                  Skip(s, &pos, "-") && ReadNumber(s, &pos, 2, &d.day) && Skip(s, &pos, "Tt") &&
-                  ReadNumber(s, &pos, 2, &d.hour) && Skip(s, &pos, ":") && ReadNumber(s, &pos, 2, &d.minutes) &&
-                  Skip(s, &pos, ":") && ReadNumber(s, &pos, 2, &d.seconds);
-  if (!ok) return false;
-  SkipFraction(s, &pos);
-  if (!ParseOffset(s, &pos, &d) || pos != s.size() || !IsValidDate(d)) return false;
-  *date = d;
-  return true;
-}
 
 // ---- Input checks ----
 
@@ -196,82 +126,13 @@ Status Validate(const CertificateData& data) {
     errors.push_back({"number", "is required, with letters, digits and - . / _ only"});
   }
   HPDF_Date date;
-  if (!ParseRfc3339(data.issued_at, &date)) errors.push_back({"issued_at", "is not an RFC 3339 timestamp"});
+  if (!pdf::ParseRfc3339(data.issued_at, UtcStyle::kZeroOffset, &date))
+    errors.push_back({"issued_at", "is not an RFC 3339 timestamp"});
   if (data.verification_url.empty()) errors.push_back({"verification_url", "is required: the QR code encodes it"});
   if (data.signatory_name.empty()) errors.push_back({"signatory_name", "is required (ISO/IEC 17025 7.8.2.1 o)"});
   CheckRows(data, &errors);
   if (errors.empty()) return Status::Ok();
   return Status::InvalidArgument("invalid certificate data", std::move(errors));
-}
-
-// ---- Text wrapping (as in sample_report.cc) ----
-
-size_t SequenceLength(unsigned char lead) {
-  if ((lead & 0xE0) == 0xC0) return 2;
-  if ((lead & 0xF0) == 0xE0) return 3;
-  if ((lead & 0xF8) == 0xF0) return 4;
-  return 1;
-}
-
-std::vector<std::string_view> SplitWords(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n\f\v";
-  std::vector<std::string_view> words;
-  size_t start = text.find_first_not_of(kSpace);
-  while (start != std::string_view::npos) {
-    const size_t end = std::min(text.find_first_of(kSpace, start), text.size());
-    words.push_back(text.substr(start, end - start));
-    start = text.find_first_not_of(kSpace, end);
-  }
-  return words;
-}
-
-// Splits a word wider than the column at code point boundaries; the last piece stays in *line.
-void BreakLongWord(const Face& face, float width, std::string_view word, size_t max_lines,
-                   std::vector<std::string>* lines, std::string* line) {
-  std::string piece;
-  for (size_t i = 0; i < word.size() && lines->size() <= max_lines;) {
-    const size_t n = std::min(SequenceLength(static_cast<unsigned char>(word[i])), word.size() - i);
-    const std::string_view next = word.substr(i, n);
-    if (!piece.empty() && face.Width(piece + std::string(next)) > width) {
-      lines->push_back(std::move(piece));
-      piece.clear();
-    }
-    piece.append(next);
-    i += n;
-  }
-  *line = std::move(piece);
-}
-
-void Truncate(const Face& face, float width, size_t max_lines, std::vector<std::string>* lines) {
-  if (lines->size() <= max_lines) return;
-  lines->resize(max_lines);
-  if (lines->empty()) return;
-  std::string& last = lines->back();
-  while (!last.empty() && face.Width(last + kEllipsis) > width) PopCodePoint(&last);
-  last += kEllipsis;
-}
-
-std::vector<std::string> Wrap(const Face& face, std::string_view text, float width, size_t max_lines) {
-  std::vector<std::string> lines;
-  std::string line;
-  for (std::string_view word : SplitWords(text)) {
-    if (lines.size() > max_lines) break;
-    std::string candidate = line.empty() ? std::string(word) : line + " " + std::string(word);
-    if (face.Width(candidate) <= width) {
-      line = std::move(candidate);
-      continue;
-    }
-    if (!line.empty()) lines.push_back(std::move(line));
-    line.clear();
-    if (face.Width(word) <= width) {
-      line = std::string(word);
-    } else {
-      BreakLongWord(face, width, word, max_lines, &lines, &line);
-    }
-  }
-  if (!line.empty()) lines.push_back(std::move(line));
-  Truncate(face, width, max_lines, &lines);
-  return lines;
 }
 
 // ---- QR code (libzint) ----
@@ -366,16 +227,6 @@ std::string FailureResult(const CertificateRow& row) {
   return text + "; limit: " + OrNone(row.limit) + "; verdict: " + VerdictLabel(row.verdict) + ".";
 }
 
-float ColumnX(size_t column) {
-  float x = kMargin;
-  for (size_t i = 0; i < column; ++i) x += kColumns[i].share * kContentWidth;
-  return x;
-}
-
-float ColumnTextWidth(size_t column) {
-  return kColumns[column].share * kContentWidth - 2 * kCellPad;
-}
-
 Result<std::string> ReadBinaryFile(const std::string& path, std::string_view what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Internal(std::string(what) + " not readable: " + path);
@@ -389,29 +240,20 @@ struct Field {
   std::string value;
 };
 
-struct RowLayout {
-  std::array<std::vector<std::string>, kColumnCount> cells;
-  std::vector<std::string> statement;
-  float cells_height = 0.0f;
-  float height = 0.0f;
-};
+using RowLayout = pdf::TableRow;
 
 // Draws one certificate into a fresh document. "Page x of y" needs y, known only once the body is
 // laid out, so pages are kept and the running headers and footers are written last.
-class CertificateWriter {
+class CertificateWriter : public pdf::PageWriter {
  public:
   CertificateWriter(HPDF_Doc doc, const HaruError* error, const CertificateData& data)
-      : doc_(doc), error_(error), data_(data) {}
-
-  CertificateWriter(const CertificateWriter&) = delete;
-  CertificateWriter& operator=(const CertificateWriter&) = delete;
+      : PageWriter(doc, error, kMargin), data_(data) {}
 
   Status Setup(const FontSet& fonts);
   Status WriteBody();
   Status WriteHeadersAndFooters();
 
  private:
-  Status Check(std::string_view step) const { return CheckHaru(*error_, step); }
   Status SetInfo();
   Status SetDeterministicId();
   Status MakePdfA();
@@ -438,35 +280,29 @@ class CertificateWriter {
   float DrawField(float x, float width, const Field& field);
   void DrawPageFrame(size_t number, size_t total);
 
-  Face Regular(float size) const { return Face{regular_, size}; }
-  Face Bold(float size) const { return Face{bold_, size}; }
-  Face CellFace(size_t column) const { return column == kVerdictColumn ? Bold(kCellSize) : Regular(kCellSize); }
-  float HeaderHeight() const { return 2 * kCellPad + Bold(kCellSize).Leading(); }
+  pdf::TableStyle Table() const {
+    return {.columns = kColumns,
+            .left = kMargin,
+            .width = kContentWidth,
+            .pad = kCellPad,
+            .heading = Bold(kCellSize),
+            .cell = Regular(kCellSize),
+            .verdict_cell = Bold(kCellSize),
+            .verdict_column = kVerdictColumn,
+            .note = Regular(kStatementSize),
+            .max_cell_lines = kMaxCellLines,
+            .max_note_lines = kMaxStatementLines};
+  }
+
+  float HeaderHeight() const { return pdf::TableHeadingHeight(Table()); }
   bool Fits(float height) const { return y_ - height >= kBodyBottom; }
   bool IsReport() const { return data_.kind == CertificateKind::kTestReport; }
 
-  void Paragraph(const Face& face, std::string_view text, size_t max_lines, float x = kMargin,
-                 float width = kContentWidth);
-  float DrawLines(const Face& face, float x, float top, const std::vector<std::string>& lines);
-  void DrawText(const Face& face, float x, float baseline, const std::string& text);
-  void SetFill(const Rgb& c) { HPDF_Page_SetRGBFill(page_, c.r, c.g, c.b); }
-  void Rule(float y, const Rgb& color, float width);
-
-  HPDF_Doc doc_;
-  const HaruError* error_;
   const CertificateData& data_;
-  HPDF_Font regular_ = nullptr;
-  HPDF_Font bold_ = nullptr;
-  std::vector<HPDF_Page> pages_;
-  HPDF_Page page_ = nullptr;
-  float y_ = 0.0f;  // top of the next block, in points from the bottom of the page
 };
 
 Status CertificateWriter::Setup(const FontSet& fonts) {
-  Result<pdf::Fonts> loaded = pdf::LoadFonts(doc_, *error_, fonts);
-  if (!loaded.ok()) return loaded.status();
-  regular_ = loaded->regular;
-  bold_ = loaded->bold;
+  LIMS_RETURN_IF_ERROR(LoadFaces(fonts));
   LIMS_RETURN_IF_ERROR(SetInfo());
   return MakePdfA();
 }
@@ -479,7 +315,7 @@ Status CertificateWriter::SetInfo() {
   HPDF_SetInfoAttr(doc_, HPDF_INFO_CREATOR, "Pramaan LIMS");
   LIMS_RETURN_IF_ERROR(Check("setting the document title"));
   HPDF_Date date;
-  ParseRfc3339(data_.issued_at, &date);  // checked by Validate
+  pdf::ParseRfc3339(data_.issued_at, UtcStyle::kZeroOffset, &date);  // checked by Validate
   HPDF_SetInfoDateAttr(doc_, HPDF_INFO_CREATION_DATE, date);
   HPDF_SetInfoDateAttr(doc_, HPDF_INFO_MOD_DATE, date);
   return Check("setting the document dates");
@@ -554,12 +390,7 @@ Status CertificateWriter::AddOutputIntent() {
 }
 
 Status CertificateWriter::NewPage() {
-  page_ = HPDF_AddPage(doc_);
-  LIMS_RETURN_IF_ERROR(Check("adding page " + std::to_string(pages_.size() + 1)));
-  HPDF_Page_SetSize(page_, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
-  pages_.push_back(page_);
-  y_ = kBodyTop;
-  return Check("sizing page " + std::to_string(pages_.size()));
+  return AddPage(kBodyTop);
 }
 
 Status CertificateWriter::EnsureRoom(float height) {
@@ -739,31 +570,11 @@ Status CertificateWriter::WriteResults() {
 }
 
 RowLayout CertificateWriter::LayOutRow(const CertificateRow& row) const {
-  RowLayout layout;
-  const std::array<std::string, kColumnCount> texts = CellTexts(row);
-  size_t lines = 1;
-  for (size_t i = 0; i < kColumnCount; ++i) {
-    layout.cells[i] = Wrap(CellFace(i), texts[i], ColumnTextWidth(i), kMaxCellLines);
-    lines = std::max(lines, layout.cells[i].size());
-  }
-  const Face statement = Regular(kStatementSize);
-  layout.statement = Wrap(statement, row.statement, kContentWidth - 2 * kCellPad, kMaxStatementLines);
-  layout.cells_height = static_cast<float>(lines) * Regular(kCellSize).Leading();
-  layout.height =
-      2 * kCellPad + layout.cells_height + static_cast<float>(layout.statement.size()) * statement.Leading();
-  return layout;
+  return pdf::LayOutTableRow(Table(), CellTexts(row), row.statement);
 }
 
 void CertificateWriter::DrawTableHeader() {
-  const float height = HeaderHeight();
-  SetFill(kHeaderFill);
-  HPDF_Page_Rectangle(page_, kMargin, y_ - height, kContentWidth, height);
-  HPDF_Page_Fill(page_);
-  SetFill(kBlack);
-  for (size_t i = 0; i < kColumnCount; ++i) {
-    DrawLines(Bold(kCellSize), ColumnX(i) + kCellPad, y_ - kCellPad, {kColumns[i].title});
-  }
-  y_ -= height;
+  y_ -= pdf::DrawTableHeading(page_, Table(), y_);
 }
 
 void CertificateWriter::DrawRow(const RowLayout& row, std::string_view verdict) {
@@ -772,14 +583,7 @@ void CertificateWriter::DrawRow(const RowLayout& row, std::string_view verdict) 
     HPDF_Page_Rectangle(page_, kMargin, y_ - row.height, kContentWidth, row.height);
     HPDF_Page_Fill(page_);
   }
-  const float top = y_ - kCellPad;
-  for (size_t i = 0; i < kColumnCount; ++i) {
-    SetFill(i == kVerdictColumn ? VerdictColor(verdict) : kBlack);
-    DrawLines(CellFace(i), ColumnX(i) + kCellPad, top, row.cells[i]);
-  }
-  SetFill(kMuted);
-  DrawLines(Regular(kStatementSize), kMargin + kCellPad, top - row.cells_height, row.statement);
-  SetFill(kBlack);
+  pdf::DrawTableRow(page_, Table(), row, y_, VerdictColor(verdict), kMuted);
   y_ -= row.height;
   Rule(y_, kGridColor, 0.4f);
 }
@@ -832,12 +636,8 @@ Status CertificateWriter::WriteSignature() {
 }
 
 Status CertificateWriter::WriteHeadersAndFooters() {
-  for (size_t i = 0; i < pages_.size(); ++i) {
-    page_ = pages_[i];
-    DrawPageFrame(i + 1, pages_.size());
-    LIMS_RETURN_IF_ERROR(Check("writing the header and footer of page " + std::to_string(i + 1)));
-  }
-  return Status::Ok();
+  return ForEachPage("writing the header and footer",
+                     [this](size_t number, size_t total) { DrawPageFrame(number, total); });
 }
 
 // 7.8.2.1 d: the number on every page, with "Page x of y" so that the end is clear.
@@ -855,33 +655,6 @@ void CertificateWriter::DrawPageFrame(size_t number, size_t total) {
   DrawText(Bold(7.5f), kMargin, kFooterBaseline, kDisclaimer);
   DrawText(Regular(7.0f), kMargin, kFooterBaseline - 10.0f, kReproduction);
   SetFill(kBlack);
-}
-
-void CertificateWriter::Paragraph(const Face& face, std::string_view text, size_t max_lines, float x, float width) {
-  y_ -= DrawLines(face, x, y_, Wrap(face, text, width, max_lines));
-}
-
-float CertificateWriter::DrawLines(const Face& face, float x, float top, const std::vector<std::string>& lines) {
-  for (size_t i = 0; i < lines.size(); ++i) {
-    DrawText(face, x, top - face.size - static_cast<float>(i) * face.Leading(), lines[i]);
-  }
-  return static_cast<float>(lines.size()) * face.Leading();
-}
-
-void CertificateWriter::DrawText(const Face& face, float x, float baseline, const std::string& text) {
-  if (text.empty()) return;
-  HPDF_Page_BeginText(page_);
-  HPDF_Page_SetFontAndSize(page_, face.font, face.size);
-  HPDF_Page_TextOut(page_, x, baseline, text.c_str());
-  HPDF_Page_EndText(page_);
-}
-
-void CertificateWriter::Rule(float y, const Rgb& color, float width) {
-  HPDF_Page_SetLineWidth(page_, width);
-  HPDF_Page_SetRGBStroke(page_, color.r, color.g, color.b);
-  HPDF_Page_MoveTo(page_, kMargin, y);
-  HPDF_Page_LineTo(page_, kPageWidth - kMargin, y);
-  HPDF_Page_Stroke(page_);
 }
 
 }  // namespace

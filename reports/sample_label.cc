@@ -13,11 +13,13 @@
 #include <vector>
 
 #include "reports/pdf_fonts.h"
+#include "reports/pdf_text.h"
 
 namespace lims::reports {
 namespace {
 
 using pdf::CheckHaru;
+using pdf::DrawText;
 using pdf::Face;
 using pdf::HaruError;
 
@@ -165,14 +167,6 @@ void DrawBarcodes(HPDF_Page page, const ModuleMatrix& bars, const ModuleMatrix& 
   const float qr_top = l.qr_bottom + static_cast<float>(qr.rows) * l.qr_module;
   AddModuleRects(page, qr, l.qr_left, qr_top, l.qr_module, l.qr_module);
   HPDF_Page_Fill(page);
-}
-
-void DrawText(HPDF_Page page, const Face& face, float x, float baseline, const std::string& text) {
-  if (text.empty()) return;
-  HPDF_Page_BeginText(page);
-  HPDF_Page_SetFontAndSize(page, face.font, face.size);
-  HPDF_Page_TextOut(page, x, baseline, text.c_str());
-  HPDF_Page_EndText(page);
 }
 
 // The title is what people read off a shelf, so it shrinks before it is cut.

@@ -10,23 +10,31 @@
 #include <vector>
 
 #include "reports/pdf_fonts.h"
+#include "reports/pdf_text.h"
 
 namespace lims::reports {
 namespace {
 
 using pdf::CheckHaru;
+using pdf::Column;
 using pdf::DocPtr;
 using pdf::Face;
 using pdf::HaruError;
-using pdf::PopCodePoint;
+using pdf::kBlack;
+using pdf::kFailColor;
+using pdf::kGridColor;
+using pdf::kMuted;
+using pdf::kPassColor;
+using pdf::kRuleColor;
+using pdf::Rgb;
+using pdf::UtcStyle;
+using pdf::Wrap;
 
 constexpr const char* kTitle = "Preliminary test report — not a certificate";
 constexpr const char* kDisclaimer = "The results relate only to the items tested.";
-constexpr const char* kEllipsis = "…";
 
-// A4 portrait in points, the same figures libharu uses for HPDF_PAGE_SIZE_A4.
-constexpr float kPageWidth = 595.276f;
-constexpr float kPageHeight = 841.89f;
+constexpr float kPageWidth = pdf::kA4Width;
+constexpr float kPageHeight = pdf::kA4Height;
 constexpr float kMargin = 42.0f;  // about 15 mm
 constexpr float kContentWidth = kPageWidth - 2 * kMargin;
 // Body text stays above kBodyBottom so that it never runs into the footer.
@@ -50,10 +58,6 @@ static_assert(2 * kCellPad + (kMaxCellLines * kCellSize + kMaxExplanationLines *
                   kPageHeight - kMargin - kBodyBottom - 60.0f,
               "the tallest table row must fit on a continuation page");
 
-struct Column {
-  const char* title;
-  float share;  // of the content width
-};
 constexpr size_t kColumnCount = 7;
 constexpr size_t kVerdictColumn = 6;
 constexpr std::array<Column, kColumnCount> kColumns = {{
@@ -65,82 +69,6 @@ constexpr std::array<Column, kColumnCount> kColumns = {{
     {"Limit", 0.15f},
     {"Verdict", 0.10f},
 }};
-
-struct Rgb {
-  float r, g, b;
-};
-constexpr Rgb kBlack = {0.0f, 0.0f, 0.0f};
-constexpr Rgb kMuted = {0.35f, 0.35f, 0.35f};
-constexpr Rgb kRuleColor = {0.6f, 0.6f, 0.6f};
-constexpr Rgb kGridColor = {0.8f, 0.8f, 0.8f};
-constexpr Rgb kHeaderFill = {0.9f, 0.9f, 0.9f};
-constexpr Rgb kPassColor = {0.0f, 0.45f, 0.15f};
-constexpr Rgb kFailColor = {0.75f, 0.1f, 0.1f};
-
-// ---- RFC 3339 timestamps (for the PDF CreationDate) ----
-
-bool ReadNumber(std::string_view s, size_t* pos, size_t digits, int* out) {
-  if (s.size() - *pos < digits) return false;
-  int value = 0;
-  for (size_t i = 0; i < digits; ++i) {
-    const char c = s[*pos + i];
-    if (c < '0' || c > '9') return false;
-    value = value * 10 + (c - '0');
-  }
-  *pos += digits;
-  *out = value;
-  return true;
-}
-
-// Consumes one character if it is any of `accepted`.
-bool Skip(std::string_view s, size_t* pos, std::string_view accepted) {
-  if (*pos >= s.size() || accepted.find(s[*pos]) == std::string_view::npos) return false;
-  ++*pos;
-  return true;
-}
-
-// PDF dates have whole seconds, so a fraction is read and dropped.
-void SkipFraction(std::string_view s, size_t* pos) {
-  if (!Skip(s, pos, ".")) return;
-  while (*pos < s.size() && s[*pos] >= '0' && s[*pos] <= '9') ++*pos;
-}
-
-bool ParseOffset(std::string_view s, size_t* pos, HPDF_Date* date) {
-  if (Skip(s, pos, "Zz")) {
-    date->ind = 'Z';
-    return true;
-  }
-  if (!Skip(s, pos, "+-")) return false;
-  date->ind = s[*pos - 1];
-  return ReadNumber(s, pos, 2, &date->off_hour) && Skip(s, pos, ":") && ReadNumber(s, pos, 2, &date->off_minutes);
-}
-
-int DaysInMonth(int year, int month) {
-  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
-}
-
-// Checked here so that a bad date is the caller's InvalidArgument rather than libharu's
-// HPDF_INVALID_DATE_TIME surfacing as Internal. Leap seconds are refused: PDF dates stop at :59.
-bool IsValidDate(const HPDF_Date& d) {
-  if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > DaysInMonth(d.year, d.month)) return false;
-  return d.hour <= 23 && d.minutes <= 59 && d.seconds <= 59 && d.off_hour <= 23 && d.off_minutes <= 59;
-}
-
-bool ParseRfc3339(std::string_view s, HPDF_Date* date) {
-  HPDF_Date d = {};
-  size_t pos = 0;
-  const bool ok = ReadNumber(s, &pos, 4, &d.year) && Skip(s, &pos, "-") && ReadNumber(s, &pos, 2, &d.month) &&
-                  Skip(s, &pos, "-") && ReadNumber(s, &pos, 2, &d.day) && Skip(s, &pos, "Tt") &&
-                  ReadNumber(s, &pos, 2, &d.hour) && Skip(s, &pos, ":") && ReadNumber(s, &pos, 2, &d.minutes) &&
-                  Skip(s, &pos, ":") && ReadNumber(s, &pos, 2, &d.seconds);
-  if (!ok) return false;
-  SkipFraction(s, &pos);
-  if (!ParseOffset(s, &pos, &d) || pos != s.size() || !IsValidDate(d)) return false;
-  *date = d;
-  return true;
-}
 
 // ---- Input checks ----
 
@@ -155,7 +83,7 @@ Status Validate(const SampleReportData& data) {
     errors.push_back({"sample_number", "is required: every page prints it"});
   }
   HPDF_Date date;
-  if (!data.generated_at.empty() && !ParseRfc3339(data.generated_at, &date)) {
+  if (!data.generated_at.empty() && !pdf::ParseRfc3339(data.generated_at, UtcStyle::kZulu, &date)) {
     errors.push_back({"generated_at", "is not an RFC 3339 timestamp"});
   }
   for (size_t i = 0; i < data.rows.size(); ++i) {
@@ -165,85 +93,6 @@ Status Validate(const SampleReportData& data) {
   }
   if (errors.empty()) return Status::Ok();
   return Status::InvalidArgument("invalid sample report data", std::move(errors));
-}
-
-// ---- Text measuring and wrapping ----
-
-// Wrapping is done here rather than with HPDF_Font_MeasureText, which can return a byte count that
-// splits a multi-byte character; Face::Width (pdf_fonts.h) measures whole UTF-8 strings.
-
-// Byte length of the UTF-8 sequence that starts with `lead`. A stray byte counts as one so that
-// malformed input still makes progress.
-size_t SequenceLength(unsigned char lead) {
-  if ((lead & 0xE0) == 0xC0) return 2;
-  if ((lead & 0xF0) == 0xE0) return 3;
-  if ((lead & 0xF8) == 0xF0) return 4;
-  return 1;
-}
-
-std::vector<std::string_view> SplitWords(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n\f\v";
-  std::vector<std::string_view> words;
-  size_t start = text.find_first_not_of(kSpace);
-  while (start != std::string_view::npos) {
-    const size_t end = std::min(text.find_first_of(kSpace, start), text.size());
-    words.push_back(text.substr(start, end - start));
-    start = text.find_first_not_of(kSpace, end);
-  }
-  return words;
-}
-
-// Splits a word wider than the column (a long CAS number, a URL) at character boundaries. The
-// last piece is left in *line so that the next word can follow it. Stops once past `max_lines`,
-// since the rest would be cut anyway.
-void BreakLongWord(const Face& face, float width, std::string_view word, size_t max_lines,
-                   std::vector<std::string>* lines, std::string* line) {
-  std::string piece;
-  for (size_t i = 0; i < word.size() && lines->size() <= max_lines;) {
-    const size_t n = std::min(SequenceLength(static_cast<unsigned char>(word[i])), word.size() - i);
-    const std::string_view next = word.substr(i, n);
-    if (!piece.empty() && face.Width(piece + std::string(next)) > width) {
-      lines->push_back(std::move(piece));
-      piece.clear();
-    }
-    piece.append(next);
-    i += n;
-  }
-  *line = std::move(piece);
-}
-
-// Cuts `lines` to `max_lines`, ending the last one with an ellipsis so that the cut is visible.
-void Truncate(const Face& face, float width, size_t max_lines, std::vector<std::string>* lines) {
-  if (lines->size() <= max_lines) return;
-  lines->resize(max_lines);
-  if (lines->empty()) return;
-  std::string& last = lines->back();
-  while (!last.empty() && face.Width(last + kEllipsis) > width) PopCodePoint(&last);
-  last += kEllipsis;
-}
-
-// Greedy word wrap into lines no wider than `width` points; whitespace runs become one space.
-std::vector<std::string> Wrap(const Face& face, std::string_view text, float width, size_t max_lines) {
-  std::vector<std::string> lines;
-  std::string line;
-  for (std::string_view word : SplitWords(text)) {
-    if (lines.size() > max_lines) break;
-    std::string candidate = line.empty() ? std::string(word) : line + " " + std::string(word);
-    if (face.Width(candidate) <= width) {
-      line = std::move(candidate);
-      continue;
-    }
-    if (!line.empty()) lines.push_back(std::move(line));
-    line.clear();
-    if (face.Width(word) <= width) {
-      line = std::string(word);
-    } else {
-      BreakLongWord(face, width, word, max_lines, &lines, &line);
-    }
-  }
-  if (!line.empty()) lines.push_back(std::move(line));
-  Truncate(face, width, max_lines, &lines);
-  return lines;
 }
 
 // ---- Report content ----
@@ -274,46 +123,25 @@ std::string DisplayStatus(std::string status) {
   return status;
 }
 
-float ColumnX(size_t column) {
-  float x = kMargin;
-  for (size_t i = 0; i < column; ++i) x += kColumns[i].share * kContentWidth;
-  return x;
-}
-
-float ColumnTextWidth(size_t column) {
-  return kColumns[column].share * kContentWidth - 2 * kCellPad;
-}
-
 struct Field {
   const char* label;
   std::string value;
 };
 
-// A results row broken into lines, measured before drawing so that a page break can happen
-// before the row rather than through it.
-struct RowLayout {
-  std::array<std::vector<std::string>, kColumnCount> cells;
-  std::vector<std::string> explanation;
-  float cells_height = 0.0f;
-  float height = 0.0f;
-};
+using RowLayout = pdf::TableRow;
 
 // Draws one report into a fresh document. Footers say "page x of y", and y is known only once the
 // body is laid out, so pages are kept and the footers written last.
-class ReportWriter {
+class ReportWriter : public pdf::PageWriter {
  public:
   ReportWriter(HPDF_Doc doc, const HaruError* error, const SampleReportData& data)
-      : doc_(doc), error_(error), data_(data) {}
-
-  ReportWriter(const ReportWriter&) = delete;
-  ReportWriter& operator=(const ReportWriter&) = delete;
+      : PageWriter(doc, error, kMargin), data_(data) {}
 
   Status Setup(const FontSet& fonts);
   Status WriteBody();
   Status WriteFooters();
 
  private:
-  Status Check(std::string_view step) const { return CheckHaru(*error_, step); }
   Status SetInfo();
   Status NewPage();
   Status ContinuePage();
@@ -330,33 +158,28 @@ class ReportWriter {
   void DrawRow(const RowLayout& row, std::string_view verdict);
   void DrawFooter(size_t number, size_t total);
 
-  Face Regular(float size) const { return Face{regular_, size}; }
-  Face Bold(float size) const { return Face{bold_, size}; }
-  Face CellFace(size_t column) const { return column == kVerdictColumn ? Bold(kCellSize) : Regular(kCellSize); }
-  float HeaderHeight() const { return 2 * kCellPad + Bold(kCellSize).Leading(); }
+  pdf::TableStyle Table() const {
+    return {.columns = kColumns,
+            .left = kMargin,
+            .width = kContentWidth,
+            .pad = kCellPad,
+            .heading = Bold(kCellSize),
+            .cell = Regular(kCellSize),
+            .verdict_cell = Bold(kCellSize),
+            .verdict_column = kVerdictColumn,
+            .note = Regular(kExplanationSize),
+            .max_cell_lines = kMaxCellLines,
+            .max_note_lines = kMaxExplanationLines};
+  }
+
+  float HeaderHeight() const { return pdf::TableHeadingHeight(Table()); }
   bool Fits(float height) const { return y_ - height >= kBodyBottom; }
 
-  void Paragraph(const Face& face, std::string_view text, size_t max_lines);
-  float DrawLines(const Face& face, float x, float top, const std::vector<std::string>& lines);
-  void DrawText(const Face& face, float x, float baseline, const std::string& text);
-  void SetFill(const Rgb& color) { HPDF_Page_SetRGBFill(page_, color.r, color.g, color.b); }
-  void Rule(float y, const Rgb& color, float width);
-
-  HPDF_Doc doc_;
-  const HaruError* error_;
   const SampleReportData& data_;
-  HPDF_Font regular_ = nullptr;
-  HPDF_Font bold_ = nullptr;
-  std::vector<HPDF_Page> pages_;
-  HPDF_Page page_ = nullptr;
-  float y_ = 0.0f;  // top of the next block, in points from the bottom of the page
 };
 
 Status ReportWriter::Setup(const FontSet& fonts) {
-  Result<pdf::Fonts> loaded = pdf::LoadFonts(doc_, *error_, fonts);
-  if (!loaded.ok()) return loaded.status();
-  regular_ = loaded->regular;
-  bold_ = loaded->bold;
+  LIMS_RETURN_IF_ERROR(LoadFaces(fonts));
   return SetInfo();
 }
 
@@ -366,18 +189,13 @@ Status ReportWriter::SetInfo() {
   HPDF_SetInfoAttr(doc_, HPDF_INFO_TITLE, title.c_str());
   LIMS_RETURN_IF_ERROR(Check("setting the document title"));
   HPDF_Date date;
-  if (!ParseRfc3339(data_.generated_at, &date)) return Status::Ok();  // empty: no date
+  if (!pdf::ParseRfc3339(data_.generated_at, UtcStyle::kZulu, &date)) return Status::Ok();  // empty: no date
   HPDF_SetInfoDateAttr(doc_, HPDF_INFO_CREATION_DATE, date);
   return Check("setting the creation date");
 }
 
 Status ReportWriter::NewPage() {
-  page_ = HPDF_AddPage(doc_);
-  LIMS_RETURN_IF_ERROR(Check("adding page " + std::to_string(pages_.size() + 1)));
-  HPDF_Page_SetSize(page_, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
-  pages_.push_back(page_);
-  y_ = kPageHeight - kMargin;
-  return Check("sizing page " + std::to_string(pages_.size()));
+  return AddPage(kPageHeight - kMargin);
 }
 
 // A continuation page repeats which report it belongs to, since pages get separated.
@@ -479,54 +297,22 @@ Status ReportWriter::WriteRows(const std::vector<RowLayout>& rows) {
 }
 
 RowLayout ReportWriter::LayOutRow(const ReportResultRow& row) const {
-  RowLayout layout;
-  const std::array<std::string, kColumnCount> texts = CellTexts(row);
-  size_t lines = 1;
-  for (size_t i = 0; i < kColumnCount; ++i) {
-    layout.cells[i] = Wrap(CellFace(i), texts[i], ColumnTextWidth(i), kMaxCellLines);
-    lines = std::max(lines, layout.cells[i].size());
-  }
-  const Face explanation = Regular(kExplanationSize);
-  layout.explanation = Wrap(explanation, row.explanation, kContentWidth - 2 * kCellPad, kMaxExplanationLines);
-  layout.cells_height = static_cast<float>(lines) * Regular(kCellSize).Leading();
-  layout.height =
-      2 * kCellPad + layout.cells_height + static_cast<float>(layout.explanation.size()) * explanation.Leading();
-  return layout;
+  return pdf::LayOutTableRow(Table(), CellTexts(row), row.explanation);
 }
 
 void ReportWriter::DrawTableHeader() {
-  const float height = HeaderHeight();
-  SetFill(kHeaderFill);
-  HPDF_Page_Rectangle(page_, kMargin, y_ - height, kContentWidth, height);
-  HPDF_Page_Fill(page_);
-  SetFill(kBlack);
-  for (size_t i = 0; i < kColumnCount; ++i) {
-    DrawLines(Bold(kCellSize), ColumnX(i) + kCellPad, y_ - kCellPad, {kColumns[i].title});
-  }
-  y_ -= height;
+  y_ -= pdf::DrawTableHeading(page_, Table(), y_);
 }
 
 void ReportWriter::DrawRow(const RowLayout& row, std::string_view verdict) {
-  const float top = y_ - kCellPad;
-  for (size_t i = 0; i < kColumnCount; ++i) {
-    SetFill(i == kVerdictColumn ? VerdictColor(verdict) : kBlack);
-    DrawLines(CellFace(i), ColumnX(i) + kCellPad, top, row.cells[i]);
-  }
   // The explanation spans the whole row: it is a sentence, too long for any one column.
-  SetFill(kMuted);
-  DrawLines(Regular(kExplanationSize), kMargin + kCellPad, top - row.cells_height, row.explanation);
-  SetFill(kBlack);
+  pdf::DrawTableRow(page_, Table(), row, y_, VerdictColor(verdict), kMuted);
   y_ -= row.height;
   Rule(y_, kGridColor, 0.4f);
 }
 
 Status ReportWriter::WriteFooters() {
-  for (size_t i = 0; i < pages_.size(); ++i) {
-    page_ = pages_[i];
-    DrawFooter(i + 1, pages_.size());
-    LIMS_RETURN_IF_ERROR(Check("writing the footer of page " + std::to_string(i + 1)));
-  }
-  return Status::Ok();
+  return ForEachPage("writing the footer", [this](size_t number, size_t total) { DrawFooter(number, total); });
 }
 
 void ReportWriter::DrawFooter(size_t number, size_t total) {
@@ -536,36 +322,6 @@ void ReportWriter::DrawFooter(size_t number, size_t total) {
   Rule(kFooterRuleY, kRuleColor, 0.5f);
   DrawText(face, kMargin, kFooterBaseline, kDisclaimer);
   DrawText(face, kPageWidth - kMargin - face.Width(page_label), kFooterBaseline, page_label);
-}
-
-// Draws wrapped text at the left margin across the full width and moves the cursor below it.
-void ReportWriter::Paragraph(const Face& face, std::string_view text, size_t max_lines) {
-  y_ -= DrawLines(face, kMargin, y_, Wrap(face, text, kContentWidth, max_lines));
-}
-
-// `top` is the top of the first line box; returns the height of all lines.
-float ReportWriter::DrawLines(const Face& face, float x, float top, const std::vector<std::string>& lines) {
-  // One em below the top leaves room for accents on capitals (Ł, Š) within the line box.
-  for (size_t i = 0; i < lines.size(); ++i) {
-    DrawText(face, x, top - face.size - static_cast<float>(i) * face.Leading(), lines[i]);
-  }
-  return static_cast<float>(lines.size()) * face.Leading();
-}
-
-void ReportWriter::DrawText(const Face& face, float x, float baseline, const std::string& text) {
-  if (text.empty()) return;
-  HPDF_Page_BeginText(page_);
-  HPDF_Page_SetFontAndSize(page_, face.font, face.size);
-  HPDF_Page_TextOut(page_, x, baseline, text.c_str());
-  HPDF_Page_EndText(page_);
-}
-
-void ReportWriter::Rule(float y, const Rgb& color, float width) {
-  HPDF_Page_SetLineWidth(page_, width);
-  HPDF_Page_SetRGBStroke(page_, color.r, color.g, color.b);
-  HPDF_Page_MoveTo(page_, kMargin, y);
-  HPDF_Page_LineTo(page_, kPageWidth - kMargin, y);
-  HPDF_Page_Stroke(page_);
 }
 
 }  // namespace

@@ -295,6 +295,7 @@ SampleRecord InMemorySampleStore::MakeSample(const NewSample& sample, Timestamp 
   r.condition_note = sample.condition_note;
   r.storage_location = sample.storage_location;
   r.product_family = sample.product_family;
+  r.markings = sample.markings;
   r.due_date = sample.due_date;
   r.status = SampleStatus::kReceived;
   r.received_at = received_at;

@@ -49,6 +49,7 @@ struct NewSample {
   std::string condition_note;
   std::string storage_location;
   std::string due_date;                      // requested, "YYYY-MM-DD" or ""
+  std::string markings;                      // claimed, as printed: "EN ISO 20345:2022 S3 SR" (from the test plan)
   int64_t received_by = 0;                   // the technician's user id (0 in unit tests without users)
   std::vector<std::string> requirements;     // requirement ids; each becomes one test
   std::optional<TestPlanRequest> test_plan;  // or: derive the tests from the catalog
@@ -162,6 +163,7 @@ struct SampleRecord {
   int version = 1;  // ETag: increments with every change of the sample or of one of its tests
   std::string product_family;
   std::string due_date;
+  std::string markings;  // claimed: "EN ISO 20345:2022 S3 SR; ..."
   std::string exporter_short_name;
   std::optional<Timestamp> issued_at;  // turnaround: received_at → issued_at
   std::vector<PortionRecord> portions;

@@ -24,6 +24,16 @@ Status Prefixed(const Status& s, const std::string& prefix) {
 
 }  // namespace
 
+std::string ClaimedMarkings(const TestPlanRequest& plan) {
+  std::string out;
+  for (const MarkingRequest& m : plan.markings) {
+    std::string claim = m.standard + " " + m.marking;
+    for (const std::string& e : m.extra) claim += " " + e;
+    out += (out.empty() ? "" : "; ") + claim;
+  }
+  return out;
+}
+
 Status SampleService::PlanTests(NewSample* s) const {
   if (options_.catalog == nullptr) return Status::Ok();
   const std::optional<int> size = FirstWholeSize(s->sizes);
@@ -53,6 +63,7 @@ Result<SampleRecord> SampleService::Register(const NewSample& input) {
   LIMS_RETURN_IF_ERROR(ValidateNewSample(input));
   NewSample sample = input;
   sample.received_by = options_.user.id;
+  if (sample.markings.empty() && sample.test_plan) sample.markings = ClaimedMarkings(*sample.test_plan);
   LIMS_RETURN_IF_ERROR(PlanTests(&sample));
   Result<SampleRecord> created = store_.CreateSample(lab_code_, sample, clock_.Now());
   if (!created.ok()) return created;

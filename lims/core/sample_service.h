@@ -82,6 +82,9 @@ class SampleService {
   std::optional<SampleProgress> locked_;  // the sample as read under its lock by this operation
 };
 
+// The markings a test plan claims, as a certificate prints them: "EN ISO 20345:2022 S3 SR".
+std::string ClaimedMarkings(const TestPlanRequest& plan);
+
 // Canonical JSON of the records, for audit events' before and after.
 std::string AuditDocument(const SampleRecord& s);
 std::string AuditDocument(const TestRecord& t);

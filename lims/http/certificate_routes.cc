@@ -108,7 +108,7 @@ reports::CertificateData DocumentData(const AppContext& ctx, const SampleRecord&
   d.testing_from = FormatRfc3339(first).substr(0, 10);
   d.testing_to = FormatRfc3339(last).substr(0, 10);
   d.issued_at = FormatRfc3339(record.issued_at);
-  d.markings_claimed = Join(StandardsOf(plan.reported), "; ");
+  d.markings_claimed = s.markings.empty() ? Join(StandardsOf(plan.reported), "; ") : s.markings;
   d.decision_rule = s.decision_rule.Describe() + " (ILAC-G8:09/2019)";
   d.overall_verdict = VerdictHeadline(plan.verdict);
   for (const TestRecord* t : plan.reported) {
@@ -143,7 +143,7 @@ auth::ConformityCredential CredentialFor(const AppContext& ctx, const reports::C
   c.kind = std::string(CertificateKindName(plan.kind));
   c.verdict = std::string(VerdictName(plan.verdict));
   c.exporter = {d.customer_name, d.customer_iec};
-  c.product = {s.product, s.article, s.lot, s.number, StandardsOf(plan.reported)};
+  c.product = {s.product, s.article, s.lot, s.number, {d.markings_claimed}};
   c.destination = s.destination;
   c.decision_rule = d.decision_rule;
   for (const TestRecord* t : plan.reported) {

@@ -114,6 +114,7 @@ JsonObject SampleSummaryJson(const SampleRecord& s) {
   o.set("storage_location", s.storage_location);
   o.set("received_at", FormatRfc3339(s.received_at));
   o.set("product_family", s.product_family);
+  o.set("markings", s.markings);
   o.set("due_date", s.due_date.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(s.due_date));
   o.set("version", s.version);
   if (s.issued_at) {

@@ -114,6 +114,7 @@ SampleRecord SampleFromRow(sql::ResultSet& rs) {
   s.received_at = FromSqlDatetime(rs.getString("received_at"));
   s.version = rs.getInt("version");
   s.product_family = rs.getString("product_family");
+  s.markings = rs.getString("markings");
   s.due_date = rs.isNull("due_date") ? "" : std::string(rs.getString("due_date"));
   s.exporter_short_name = rs.getString("exporter_short_name");
   s.issued_at = OptionalDatetime(rs, "issued_at");
@@ -281,8 +282,8 @@ int64_t InsertSample(sql::Connection& c, int64_t lab_id, const std::string& numb
       Prepare(c,
               "INSERT INTO samples (lab_id, number, year, sequence, exporter_id, product, article, sizes, lot,"
               " quantity, quantity_unit, destination, decision_rule, receipt_condition, condition_note,"
-              " storage_location, status, received_at, product_family, due_date, received_by)"
-              " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+              " storage_location, status, received_at, product_family, due_date, received_by, markings)"
+              " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   ps->setInt64(1, lab_id);
   ps->setString(2, number);
   ps->setInt(3, year);
@@ -310,6 +311,7 @@ int64_t InsertSample(sql::Connection& c, int64_t lab_id, const std::string& numb
     ps->setInt64(21, s.received_by);
   else
     ps->setNull(21, 0);
+  ps->setString(22, s.markings);
   ps->executeUpdate();
   return LastInsertId(c);
 }

@@ -12,6 +12,7 @@
 
 #include "reports/sample_report.h"
 #include "reports/signing_key.h"
+#include "tests/reports/report_fixtures.h"
 #include "tests/support/test_support.h"
 
 namespace lims::reports {
@@ -22,16 +23,7 @@ using lims::testing::RunCommand;
 using lims::testing::WriteFile;
 
 SampleReportData SmallReport() {
-  SampleReportData data;
-  data.lab_name = "Pramaan Test Laboratory";
-  data.lab_address = "Plot 12, Industrial Estate, Kanpur 208012, India";
-  data.lab_accreditation = "Accredited to ISO/IEC 17025:2017, certificate TC-1234";
-  data.sample_number = "AGR-2026-000123";
-  data.exporter_name = "Łódź Šoe Exports";
-  data.product = "Leather footwear";
-  data.received_at = "2026-11-23T10:15:00Z";
-  data.status = "in_testing";
-  data.generated_at = "2026-11-24T08:00:00Z";
+  SampleReportData data = fixtures::SmallReportHeader();
   data.rows = {ReportResultRow{"REACH Annex XVII entry 47", "Chromium(VI) content", "EN ISO 17075-2", "2.9; 3.1",
                                "mg/kg", "< 3 mg/kg", "fail", ""}};
   return data;

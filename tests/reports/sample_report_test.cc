@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "tests/reports/report_fixtures.h"
 #include "tests/support/test_support.h"
 
 namespace lims::reports {
@@ -21,20 +22,7 @@ ReportResultRow Row(std::string requirement, std::string property, std::string m
 }
 
 SampleReportData SampleData() {
-  SampleReportData data;
-  data.lab_name = "Pramaan Test Laboratory";
-  data.lab_address = "Plot 12, Industrial Estate, Kanpur 208012, India";
-  data.lab_accreditation = "Accredited to ISO/IEC 17025:2017, certificate TC-1234";
-  data.sample_number = "AGR-2026-000123";
-  data.exporter_name = "Łódź Šoe Exports";
-  data.product = "Leather footwear";
-  data.article = "ART-7";
-  data.lot = "L-2026-11";
-  data.destination = "European Union";
-  data.condition = "Sealed bag, intact";
-  data.received_at = "2026-11-23T10:15:00Z";
-  data.status = "in_testing";
-  data.generated_at = "2026-11-24T08:00:00Z";
+  SampleReportData data = fixtures::FullReportHeader();
   data.rows = {
       Row("REACH Annex XVII entry 47", "Chromium(VI) content", "EN ISO 17075-2", "2.9; 3.1", "mg/kg", "< 3 mg/kg",
           "fail", "The mean of the replicates exceeds the limit."),
