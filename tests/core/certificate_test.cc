@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "lims/core/sample_service.h"
 #include "tests/support/test_support.h"
 
 namespace lims {
@@ -114,6 +115,19 @@ TEST(CertificateStatusNames, RoundTrip) {
   }
   EXPECT_EQ(ParseCertificateStatus("void").status().code(), Status::Code::kInvalidArgument);
   EXPECT_EQ(CertificateKindName(CertificateKind::kTestReport), "test_report");
+}
+
+}  // namespace
+}  // namespace lims
+
+namespace lims {
+namespace {
+
+TEST(ClaimedMarkings, JoinsEachStandardsMarkingAndExtraSymbols) {
+  TestPlanRequest plan;
+  plan.markings = {{"EN ISO 20345:2022", "S3", {"SR", "HRO"}}, {"EN ISO 20347:2022", "O2", {}}};
+  EXPECT_EQ(ClaimedMarkings(plan), "EN ISO 20345:2022 S3 SR HRO; EN ISO 20347:2022 O2");
+  EXPECT_EQ(ClaimedMarkings(TestPlanRequest{}), "");
 }
 
 }  // namespace
