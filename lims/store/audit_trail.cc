@@ -104,14 +104,8 @@ Result<std::vector<AuditEvent>> QueryAudit(sql::Connection& c, const AuditQuery&
     ps->setString(i++, q.entity_id);
     ps->setString(i++, q.actor);
     ps->setString(i++, q.actor);
-    for (const std::optional<Timestamp>& t : {q.from, q.to}) {
-      for (int k = 0; k < 2; ++k) {
-        if (t)
-          ps->setString(i++, ToSqlDatetime(*t));
-        else
-          ps->setNull(i++, 0);
-      }
-    }
+    i = BindOptionalTwice(*ps, i, q.from);
+    i = BindOptionalTwice(*ps, i, q.to);
     ps->setInt(i++, q.limit);
     Rows rs(ps->executeQuery());
     std::vector<AuditEvent> out;

@@ -182,21 +182,9 @@ Result<std::vector<CertificateRecord>> CertificateStore::List(const CertificateQ
     Statement ps = Prepare(c_, std::string(kColumns) +
                                    "WHERE (? IS NULL OR c.exporter_id = ?) AND (? IS NULL OR c.issued_at >= ?)"
                                    " AND (? IS NULL OR c.issued_at < ?) AND c.number > ? ORDER BY c.number LIMIT ?");
-    int i = 1;
-    for (int k = 0; k < 2; ++k) {
-      if (q.exporter_id)
-        ps->setInt64(i++, *q.exporter_id);
-      else
-        ps->setNull(i++, 0);
-    }
-    for (const std::optional<Timestamp>& t : {q.from, q.to}) {
-      for (int k = 0; k < 2; ++k) {
-        if (t)
-          ps->setString(i++, ToSqlDatetime(*t));
-        else
-          ps->setNull(i++, 0);
-      }
-    }
+    int i = BindOptionalTwice(*ps, 1, q.exporter_id);
+    i = BindOptionalTwice(*ps, i, q.from);
+    i = BindOptionalTwice(*ps, i, q.to);
     ps->setString(i++, q.after);
     ps->setInt(i, q.limit);
     Rows rs(ps->executeQuery());

@@ -590,23 +590,10 @@ Result<std::vector<SampleRecord>> MysqlSampleStore::ListSamples(const SampleQuer
       ps->setNull(1, 0);
       ps->setNull(2, 0);
     }
-    if (query.exporter_id) {
-      ps->setInt64(3, *query.exporter_id);
-      ps->setInt64(4, *query.exporter_id);
-    } else {
-      ps->setNull(3, 0);
-      ps->setNull(4, 0);
-    }
+    BindOptionalTwice(*ps, 3, query.exporter_id);
     ps->setString(5, query.after);
-    int i = 6;
-    for (const std::optional<Timestamp>& t : {query.from, query.to}) {
-      for (int k = 0; k < 2; ++k) {
-        if (t)
-          ps->setString(i++, ToSqlDatetime(*t));
-        else
-          ps->setNull(i++, 0);
-      }
-    }
+    int i = BindOptionalTwice(*ps, 6, query.from);
+    i = BindOptionalTwice(*ps, i, query.to);
     ps->setInt(i, query.limit);
     Rows rs(ps->executeQuery());
     std::vector<SampleRecord> samples;

@@ -19,6 +19,26 @@ Statement Statement::Borrowed(sql::PreparedStatement* p) {
   return Statement(p, false);
 }
 
+int BindOptionalTwice(sql::PreparedStatement& ps, int index, const std::optional<Timestamp>& t) {
+  for (int k = 0; k < 2; ++k) {
+    if (t)
+      ps.setString(index++, ToSqlDatetime(*t));
+    else
+      ps.setNull(index++, 0);
+  }
+  return index;
+}
+
+int BindOptionalTwice(sql::PreparedStatement& ps, int index, const std::optional<int64_t>& id) {
+  for (int k = 0; k < 2; ++k) {
+    if (id)
+      ps.setInt64(index++, *id);
+    else
+      ps.setNull(index++, 0);
+  }
+  return index;
+}
+
 Statement Prepare(sql::Connection& c, const std::string& text) {
   if (sql::PreparedStatement* cached = CachedStatement(c, text)) return Statement::Borrowed(cached);
   return Statement::Owned(c.prepareStatement(text));

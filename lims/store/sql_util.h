@@ -44,6 +44,11 @@ std::string ToSqlDatetime(Timestamp t);
 Timestamp FromSqlDatetime(const std::string& text);
 std::optional<Timestamp> OptionalDatetime(sql::ResultSet& rs, const char* column);
 
+// Optional filters are written "(? IS NULL OR column >= ?)": the same value bound twice, or NULL
+// twice, so the statement text stays fixed. Each returns the next parameter index.
+int BindOptionalTwice(sql::PreparedStatement& ps, int index, const std::optional<Timestamp>& t);
+int BindOptionalTwice(sql::PreparedStatement& ps, int index, const std::optional<int64_t>& id);
+
 // LAST_INSERT_ID() of this connection (Connector/C++ 1.1 has no getGeneratedKeys()).
 int64_t LastInsertId(sql::Connection& c);
 
