@@ -235,10 +235,7 @@ Result<std::string> ReadBinaryFile(const std::string& path, std::string_view wha
   return bytes.str();
 }
 
-struct Field {
-  const char* label;
-  std::string value;
-};
+using Field = pdf::Field;
 
 using RowLayout = pdf::TableRow;
 

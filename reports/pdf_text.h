@@ -77,6 +77,12 @@ float DrawLines(HPDF_Page page, const Face& face, float x, float top, const std:
 void HorizontalRule(HPDF_Page page, float left, float right, float y, const Rgb& color, float width);
 
 // A table column: its heading and its share of the table width.
+// A labelled value in a document's key-value blocks ("Lot", "L-2026-118").
+struct Field {
+  const char* label;
+  std::string value;
+};
+
 struct Column {
   const char* title;
   float share;

@@ -123,10 +123,7 @@ std::string DisplayStatus(std::string status) {
   return status;
 }
 
-struct Field {
-  const char* label;
-  std::string value;
-};
+using Field = pdf::Field;
 
 using RowLayout = pdf::TableRow;
 

@@ -10,15 +10,11 @@
 namespace lims {
 namespace {
 
+using ::lims::testing::At;
+
 using std::chrono::days;
 using std::chrono::hours;
 using std::chrono::seconds;
-
-Timestamp At(const std::string& text) {
-  Result<Timestamp> t = ParseRfc3339(text);
-  EXPECT_TRUE(t.ok()) << text << ": " << t.status().ToString();
-  return t.ok() ? *t : Timestamp();
-}
 
 TEST(FormatRfc3339, FormatsTheEpoch) {
   EXPECT_EQ(FormatRfc3339(Timestamp()), "1970-01-01T00:00:00Z");

@@ -13,25 +13,15 @@
 namespace lims {
 namespace {
 
+using ::lims::testing::At;
+using ::lims::testing::Entry;
+
 using ::lims::testing::D;
 using ::lims::testing::Fields;
 using ::lims::testing::MakeLimit;
 
 constexpr char kChromium[] = "REACH-XVII-47-CRVI-LEATHER";
 constexpr char kFlex[] = "EN-ISO-17707-FLEX";
-
-Timestamp At(const std::string& text) {
-  Result<Timestamp> t = ParseRfc3339(text);
-  EXPECT_TRUE(t.ok()) << text;
-  return t.ok() ? *t : Timestamp();
-}
-
-ResultEntry Entry(std::vector<std::string> values, std::string unit = "mg/kg") {
-  ResultEntry e;
-  e.values = std::move(values);
-  e.unit = std::move(unit);
-  return e;
-}
 
 // A store with one exporter and two requirements, a clock in late November 2026 and a service over
 // them, as one request of the running server would see them.

@@ -10,6 +10,8 @@
 namespace lims {
 namespace {
 
+using ::lims::testing::Entry;
+
 using ::lims::testing::D;
 using ::lims::testing::Fields;
 using ::lims::testing::MakeLimit;
@@ -43,13 +45,6 @@ TestRecord ChromiumTest() {
   t.limit = MakeLimit(Comparator::kNotDetected, "3", "mg/kg");
   t.sources = {"REACH Annex XVII entry 47"};
   return t;
-}
-
-ResultEntry Entry(std::vector<std::string> values, std::string unit = "mg/kg") {
-  ResultEntry e;
-  e.values = std::move(values);
-  e.unit = std::move(unit);
-  return e;
 }
 
 TEST(SampleStatusName, RoundTripsEveryStatus) {

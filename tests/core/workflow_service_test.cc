@@ -15,6 +15,9 @@
 namespace lims {
 namespace {
 
+using ::lims::testing::At;
+using ::lims::testing::Entry;
+
 using ::lims::testing::Fields;
 using ::lims::testing::MakeLimit;
 
@@ -22,19 +25,6 @@ constexpr char kChromium[] = "REACH-XVII-47-CRVI-LEATHER";
 constexpr char kFlex[] = "EN-ISO-17707-FLEX";
 const ActingUser kTechnician{11, "ravi"};
 const ActingUser kReviewer{12, "meera"};
-
-Timestamp At(const std::string& text) {
-  Result<Timestamp> t = ParseRfc3339(text);
-  EXPECT_TRUE(t.ok()) << text;
-  return t.ok() ? *t : Timestamp();
-}
-
-ResultEntry Entry(std::vector<std::string> values, std::string unit = "mg/kg") {
-  ResultEntry e;
-  e.values = std::move(values);
-  e.unit = std::move(unit);
-  return e;
-}
 
 // Refuses every instrument, as the registry does for one out of calibration.
 class RefusingGate : public InstrumentGate {

@@ -19,14 +19,10 @@
 namespace lims::store {
 namespace {
 
+using ::lims::testing::At;
+
 using ::lims::testing::SourcePath;
 using ::lims::testing::TestDatabase;
-
-Timestamp At(const std::string& text) {
-  Result<Timestamp> t = ParseRfc3339(text);
-  EXPECT_TRUE(t.ok()) << text;
-  return t.ok() ? *t : Timestamp();
-}
 
 // A migrated database with the lab, an exporter, a registered sample and a signatory.
 class CertificateStoreTest : public ::testing::Test {

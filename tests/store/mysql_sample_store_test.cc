@@ -23,6 +23,8 @@
 namespace lims::store {
 namespace {
 
+using ::lims::testing::At;
+
 using ::lims::testing::Fields;
 
 using ::lims::testing::SourcePath;
@@ -31,12 +33,6 @@ using ::lims::testing::TestDatabase;
 constexpr char kChromium[] = "REACH-XVII-47-CRVI-LEATHER";
 constexpr char kNickel[] = "REACH-XVII-27-NI-RELEASE";
 constexpr char kNickelUnit[] = "µg/cm²/week";
-
-Timestamp At(const std::string& text) {
-  Result<Timestamp> t = ParseRfc3339(text);
-  EXPECT_TRUE(t.ok()) << text;
-  return t.ok() ? *t : Timestamp();
-}
 
 Lab TestLab() {
   return Lab{"AGR", "Footwear Testing Laboratory, Agra", "Agra, Uttar Pradesh", "TC-0000"};

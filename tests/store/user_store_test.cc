@@ -20,15 +20,11 @@
 namespace lims::store {
 namespace {
 
+using ::lims::testing::At;
+
 using ::lims::testing::SourcePath;
 using ::lims::testing::TestDatabase;
 using std::chrono::seconds;
-
-Timestamp At(const std::string& text) {
-  Result<Timestamp> t = ParseRfc3339(text);
-  EXPECT_TRUE(t.ok()) << text;
-  return t.ok() ? *t : Timestamp();
-}
 
 // A SHA-256 in hex as the server stores it; `seed` makes it distinct per test token.
 std::string TokenHash(char seed) {

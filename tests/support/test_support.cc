@@ -70,4 +70,17 @@ std::string MakeTempDir(const std::string& prefix) {
   return templ;
 }
 
+Timestamp At(const std::string& rfc3339) {
+  Result<Timestamp> t = ParseRfc3339(rfc3339);
+  EXPECT_TRUE(t.ok()) << rfc3339 << ": " << t.status().ToString();
+  return t.ok() ? *t : Timestamp();
+}
+
+ResultEntry Entry(std::vector<std::string> values, std::string unit) {
+  ResultEntry e;
+  e.values = std::move(values);
+  e.unit = std::move(unit);
+  return e;
+}
+
 }  // namespace lims::testing

@@ -7,8 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "lims/core/clock.h"
 #include "lims/core/decimal.h"
 #include "lims/core/limit.h"
+#include "lims/core/sample.h"
 #include "lims/core/status.h"
 
 // ASSERT_OK / EXPECT_OK take a Status or a Result<T> and print the error when it is not OK.
@@ -40,6 +42,10 @@ Decimal D(const std::string& text);
 std::vector<std::string> Fields(const Status& s);
 // A one-sided limit: MakeLimit(Comparator::kLess, "3", "mg/kg").
 Limit MakeLimit(Comparator c, const std::string& value, const std::string& unit);
+// A time from RFC 3339 text the test knows is valid (a failed parse fails the test).
+Timestamp At(const std::string& rfc3339);
+// A result entry of replicate values in `unit`.
+ResultEntry Entry(std::vector<std::string> values, std::string unit = "mg/kg");
 
 std::string SourcePath(const std::string& relative);  // absolute path inside the source tree
 std::string BinaryPath(const std::string& relative);  // absolute path inside the build tree
