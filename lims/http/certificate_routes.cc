@@ -4,7 +4,10 @@
 // credential, storage, the sample's move to issued and the audit events commit together.
 #include <Poco/JSON/Array.h>
 
+#include <algorithm>
+#include <atomic>
 #include <set>
+#include <thread>
 
 #include "lims/auth/credential.h"
 #include "lims/auth/e_signature.h"
@@ -182,80 +185,172 @@ Result<SignedAct> ReadSignedAct(const std::string& body, bool reason_required) {
   return a;
 }
 
-// Issues the sample's certificate (or, with `old`, the amendment that replaces it) inside `work`.
-Response IssueFor(AppContext& ctx, const Request& req, store::UnitOfWork& work, const std::string& sample_number,
-                  const SignedAct& act, const CertificateRecord* old) {
+// A certificate about to be issued: its locked sample, exporter and plan, and the record so far.
+// `plan` points into `sample`; moving a PendingCertificate keeps those pointers valid (the tests'
+// vector moves its buffer), copying it would not.
+struct PendingCertificate {
+  SampleRecord sample;
+  Organization exporter;
+  CertificationPlan plan;
+  CertificateRecord record;
+};
+
+// Locks the sample (as every write does) and plans its certificate; 409 names the open tests.
+Result<PendingCertificate> Prepare(store::MysqlSampleStore& samples, const std::string& sample_number,
+                                   const User& signer, Timestamp at, const CertificateRecord* old,
+                                   const std::string& reason) {
+  PendingCertificate p;
+  Result<SampleProgress> locked = samples.Progress(sample_number);
+  if (!locked.ok()) return locked.status();
+  Result<SampleRecord> sample = samples.FindSample(sample_number);
+  if (!sample.ok()) return sample.status();
+  p.sample = std::move(sample).value();
+  Result<CertificationPlan> plan = PlanCertificate(p.sample, old != nullptr);
+  if (!plan.ok()) return plan.status();
+  p.plan = std::move(plan).value();
+  Result<Organization> exporter = samples.FindOrganization(p.sample.exporter_id);
+  if (!exporter.ok()) return exporter.status();
+  p.exporter = std::move(exporter).value();
+  p.record.exporter_id = p.sample.exporter_id;
+  p.record.kind = p.plan.kind;
+  p.record.verdict = p.plan.verdict;
+  p.record.issued_at = at;
+  p.record.issued_by_id = signer.id;
+  if (old) {
+    p.record.supersedes = old->number;
+    p.record.amend_reason = reason;
+  }
+  return p;
+}
+
+// Renders, signs (PAdES) and credentials one numbered certificate. Touches no connection, so
+// several run at once.
+Result<store::IssuedDocument> MakeDocument(const AppContext& ctx, const PendingCertificate& p,
+                                           const std::string& number, const User& signer, const std::string& reason,
+                                           int64_t signature_id) {
+  CertificateRecord named = p.record;
+  named.number = number;
+  const reports::CertificateData data = DocumentData(ctx, p.sample, p.exporter, p.plan, named, signer, reason);
+  Result<std::string> pdf = reports::RenderCertificate(data, ctx.fonts);
+  if (!pdf.ok()) return pdf.status();
+  reports::SignatureInfo info;
+  info.signer_name = signer.name;
+  info.reason = std::string(reports::CertificateTitle(data.kind)) + " " + number;
+  info.location = ctx.lab.name;
+  info.signing_time = p.record.issued_at;
+  Result<std::string> signed_pdf = reports::SignPdf(*pdf, *ctx.signing_key, info);
+  if (!signed_pdf.ok()) return signed_pdf.status();
+  Result<std::string> jws =
+      ctx.credential_signer->SignCompact(auth::CredentialJson(CredentialFor(ctx, data, p.plan, p.sample)));
+  if (!jws.ok()) return jws.status();
+  return store::IssuedDocument{std::move(signed_pdf).value(), std::move(jws).value(), signature_id};
+}
+
+// MakeDocument for every certificate of a batch, on up to one thread per core: rendering and
+// signing are CPU work that holds the counter's lock, so a batch of N costs about N / cores
+// renderings of lock time.
+Result<std::vector<store::IssuedDocument>> MakeDocuments(const AppContext& ctx,
+                                                         const std::vector<PendingCertificate>& pending,
+                                                         const std::vector<std::string>& numbers, const User& signer,
+                                                         const std::string& reason,
+                                                         const std::vector<int64_t>& signature_ids) {
+  const size_t n = pending.size();
+  std::vector<Result<store::IssuedDocument>> made(n, Status::Internal("not rendered"));
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < n; i = next++) {
+      try {
+        made[i] = MakeDocument(ctx, pending[i], numbers[i], signer, reason, signature_ids[i]);
+      } catch (const std::exception& e) {
+        made[i] = Status::Internal(std::string("rendering failed: ") + e.what());
+      }
+    }
+  };
+  const size_t helpers = std::min<size_t>(n, std::max(1u, std::thread::hardware_concurrency())) - 1;
+  std::vector<std::jthread> threads;
+  for (size_t t = 0; t < helpers; ++t) threads.emplace_back(work);
+  work();
+  threads.clear();  // joins
+  std::vector<store::IssuedDocument> docs;
+  for (Result<store::IssuedDocument>& m : made) {
+    if (!m.ok()) return m.status();
+    docs.push_back(std::move(m).value());
+  }
+  return docs;
+}
+
+// Issues the certificates of `sample_numbers` (or, with `old`, the amendment that replaces it)
+// inside `work`, with one re-authentication: the signatory's e-signature is recorded once per
+// certificate it covers. Samples are locked in the order given (the batch route sorts them).
+Result<std::vector<CertificateRecord>> IssueAll(AppContext& ctx, const Request& req, store::UnitOfWork& work,
+                                                const std::vector<std::string>& sample_numbers, const SignedAct& act,
+                                                const CertificateRecord* old) {
   if (ctx.signing_key == nullptr || ctx.credential_signer == nullptr) {
-    return Problem(503, "Service unavailable", "certificate signing is not configured on this server");
+    return Status::Unavailable("certificate signing is not configured on this server");
   }
   store::MysqlSampleStore samples(work.connection());
   store::MysqlUserStore users(work.connection());
   const auth::SignatureMeaning meaning = old ? auth::SignatureMeaning::kAmend : auth::SignatureMeaning::kIssue;
+  const std::string what = sample_numbers.size() == 1 ? "certificate of sample " + sample_numbers.front()
+                                                      : std::to_string(sample_numbers.size()) + " certificates";
   Result<std::pair<User, auth::ESignature>> signer =
-      Reauthenticate(ctx, users, req, act.password, meaning, "certificate of sample " + sample_number, act.reason);
-  if (!signer.ok()) return ProblemFromStatus(signer.status());
-  Result<SampleProgress> locked = samples.Progress(sample_number);  // the sample's lock, as every write
-  if (!locked.ok()) return ProblemFromStatus(locked.status());
-  Result<SampleRecord> sample = samples.FindSample(sample_number);
-  if (!sample.ok()) return ProblemFromStatus(sample.status());
-  Result<CertificationPlan> plan = PlanCertificate(*sample, old != nullptr);
-  if (!plan.ok()) return ProblemFromStatus(plan.status());
-  Result<Organization> exporter = samples.FindOrganization(sample->exporter_id);
-  if (!exporter.ok()) return ProblemFromStatus(exporter.status());
-
-  CertificateRecord record;
-  record.exporter_id = sample->exporter_id;
-  record.kind = plan->kind;
-  record.verdict = plan->verdict;
-  record.issued_at = work.now();
-  record.issued_by_id = signer->first.id;
-  if (old) {
-    record.supersedes = old->number;
-    record.amend_reason = act.reason;
+      Reauthenticate(ctx, users, req, act.password, meaning, what, act.reason);
+  if (!signer.ok()) return signer.status();
+  std::vector<PendingCertificate> pending;
+  std::vector<store::Issuance> items;
+  pending.reserve(sample_numbers.size());
+  for (const std::string& number : sample_numbers) {
+    Result<PendingCertificate> p = Prepare(samples, number, signer->first, work.now(), old, act.reason);
+    if (!p.ok()) return p.status();
+    items.push_back({p->sample.id, p->record});
+    pending.push_back(std::move(p).value());
   }
   store::CertificateStore certificates(work.connection());
-  Result<CertificateRecord> issued = certificates.Issue(
-      ctx.lab.code, sample->id, record, [&](const std::string& number) -> Result<store::IssuedDocument> {
-        auth::ESignature sig = signer->second;
-        sig.record = "certificate " + number;
-        Result<auth::ESignature> recorded = users.RecordSignature(sig);
-        if (!recorded.ok()) return recorded.status();
-        CertificateRecord named = record;
-        named.number = number;
-        const reports::CertificateData data =
-            DocumentData(ctx, *sample, *exporter, *plan, named, signer->first, act.reason);
-        Result<std::string> pdf = reports::RenderCertificate(data, ctx.fonts);
-        if (!pdf.ok()) return pdf.status();
-        reports::SignatureInfo info;
-        info.signer_name = signer->first.name;
-        info.reason = std::string(reports::CertificateTitle(data.kind)) + " " + number;
-        info.location = ctx.lab.name;
-        info.signing_time = record.issued_at;
-        Result<std::string> signed_pdf = reports::SignPdf(*pdf, *ctx.signing_key, info);
-        if (!signed_pdf.ok()) return signed_pdf.status();
-        Result<std::string> jws =
-            ctx.credential_signer->SignCompact(auth::CredentialJson(CredentialFor(ctx, data, *plan, *sample)));
-        if (!jws.ok()) return jws.status();
-        return store::IssuedDocument{std::move(signed_pdf).value(), std::move(jws).value(), recorded->id};
+  Result<std::vector<CertificateRecord>> issued = certificates.IssueBatch(
+      ctx.lab.code, std::move(items),
+      [&](const std::vector<std::string>& numbers) -> Result<std::vector<store::IssuedDocument>> {
+        std::vector<int64_t> signature_ids;
+        for (const std::string& number : numbers) {
+          auth::ESignature sig = signer->second;
+          sig.record = "certificate " + number;
+          Result<auth::ESignature> recorded = users.RecordSignature(sig);
+          if (!recorded.ok()) return recorded.status();
+          signature_ids.push_back(recorded->id);
+        }
+        return MakeDocuments(ctx, pending, numbers, signer->first, act.reason, signature_ids);
       });
-  if (!issued.ok()) return ProblemFromStatus(issued.status());
-  issued->sample_number = sample->number;
-  if (old) {
-    work.Record({"certificate.supersede", "certificate", old->number, CertificateDocument(*old),
-                 AuditJson().Set("status", "superseded").Set("superseded_by", issued->number).str(), act.reason});
-  }
-  work.Record({old ? "certificate.amend" : "certificate.issue", "certificate", issued->number, "",
-               CertificateDocument(*issued), act.reason});
-  if (!old) {
-    work.Record({"sample.status", "sample", sample->number,
-                 AuditJson().Set("status", SampleStatusName(sample->status)).str(),
-                 AuditJson().Set("status", SampleStatusName(SampleStatus::kIssued)).str(), ""});
-  }
+  if (!issued.ok()) return issued.status();
   store::CertificateStore reader(work.connection());
-  Result<CertificateRecord> stored = reader.Find(issued->number);
-  if (!stored.ok()) return ProblemFromStatus(stored.status());
-  Response r = JsonResponse(201, CertificateJson(*stored));
-  r.headers.emplace_back("Location", "/api/v1/certificates/" + stored->number);
+  std::vector<CertificateRecord> stored;
+  for (size_t i = 0; i < issued->size(); ++i) {
+    CertificateRecord& c = (*issued)[i];
+    const SampleRecord& sample = pending[i].sample;
+    c.sample_number = sample.number;
+    if (old) {
+      work.Record({"certificate.supersede", "certificate", old->number, CertificateDocument(*old),
+                   AuditJson().Set("status", "superseded").Set("superseded_by", c.number).str(), act.reason});
+    }
+    work.Record({old ? "certificate.amend" : "certificate.issue", "certificate", c.number, "", CertificateDocument(c),
+                 act.reason});
+    if (!old) {
+      work.Record({"sample.status", "sample", sample.number,
+                   AuditJson().Set("status", SampleStatusName(sample.status)).str(),
+                   AuditJson().Set("status", SampleStatusName(SampleStatus::kIssued)).str(), ""});
+    }
+    Result<CertificateRecord> read = reader.Find(c.number);
+    if (!read.ok()) return read.status();
+    stored.push_back(std::move(read).value());
+  }
+  return stored;
+}
+
+Response IssueFor(AppContext& ctx, const Request& req, store::UnitOfWork& work, const std::string& sample_number,
+                  const SignedAct& act, const CertificateRecord* old) {
+  Result<std::vector<CertificateRecord>> issued = IssueAll(ctx, req, work, {sample_number}, act, old);
+  if (!issued.ok()) return ProblemFromStatus(issued.status());
+  const CertificateRecord& c = issued->front();
+  Response r = JsonResponse(201, CertificateJson(c));
+  r.headers.emplace_back("Location", "/api/v1/certificates/" + c.number);
   return r;
 }
 
@@ -264,6 +359,53 @@ Response Issue(AppContext& ctx, const Request& req) {
   if (!act.ok()) return ProblemFromStatus(act.status());
   return RunWrite(ctx, req, [&](store::UnitOfWork& work) {
     return IssueFor(ctx, req, work, req.params.at("number"), *act, nullptr);
+  });
+}
+
+constexpr size_t kMaxBatch = 100;
+
+struct BatchAct {
+  std::vector<std::string> samples;
+  SignedAct act;
+};
+
+// 1..100 distinct sample numbers, sorted so that two batches lock their samples in the same order
+// and cannot deadlock, and the signing act's password and optional reason.
+Result<BatchAct> ReadBatchAct(const std::string& body) {
+  BodyReader in(body);
+  BatchAct b;
+  b.samples = in.StringArray("samples", true);
+  b.act.password = in.RequiredString("password");
+  b.act.reason = in.OptionalString("reason");
+  LIMS_RETURN_IF_ERROR(in.Finish());
+  if (b.samples.empty() || b.samples.size() > kMaxBatch) {
+    return Status::InvalidArgument("invalid request body",
+                                   {{"samples", "must name 1 to " + std::to_string(kMaxBatch) + " samples"}});
+  }
+  std::set<std::string> seen;
+  for (size_t i = 0; i < b.samples.size(); ++i) {
+    if (!seen.insert(b.samples[i]).second) {
+      return Status::InvalidArgument("invalid request body",
+                                     {{"samples[" + std::to_string(i) + "]", "names " + b.samples[i] + " twice"}});
+    }
+  }
+  std::sort(b.samples.begin(), b.samples.end());
+  return b;
+}
+
+// POST /api/v1/certificates/batch: the signatory releases a day's certificates in one signing act.
+Response IssueBatch(AppContext& ctx, const Request& req) {
+  Result<BatchAct> batch = ReadBatchAct(req.body);
+  if (!batch.ok()) return ProblemFromStatus(batch.status());
+  return RunWrite(ctx, req, [&](store::UnitOfWork& work) {
+    Result<std::vector<CertificateRecord>> issued = IssueAll(ctx, req, work, batch->samples, batch->act, nullptr);
+    if (!issued.ok()) return ProblemFromStatus(issued.status());
+    Poco::JSON::Array list;
+    for (const CertificateRecord& c : *issued) list.add(CertificateJson(c));
+    JsonObject o = NewObject();
+    o.set("certificates", list);
+    o.set("count", static_cast<int>(issued->size()));
+    return JsonResponse(201, o);
   });
 }
 
@@ -545,6 +687,7 @@ void AddCertificateRoutes(Router& router, AppContext& ctx) {
   const Access signatory = Access::Roles({Role::kSignatory});
   router.Add("POST", "/api/v1/samples/{number}/certificate", signatory,
              [&ctx](const Request& r) { return Issue(ctx, r); });
+  router.Add("POST", "/api/v1/certificates/batch", signatory, [&ctx](const Request& r) { return IssueBatch(ctx, r); });
   router.Add("GET", "/api/v1/certificates", Access::AnyUser(), [&ctx](const Request& r) { return List(ctx, r); });
   router.Add("GET", "/api/v1/certificates/{number}", Access::AnyUser(),
              [&ctx](const Request& r) { return Get(ctx, r); });

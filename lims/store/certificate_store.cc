@@ -68,17 +68,19 @@ int64_t LabIdOf(sql::Connection& c, std::string_view code) {
   return rs->getInt64(1);
 }
 
-// The next number of (lab, year); the counter row stays locked until the transaction ends, so a
-// rolled-back issue gives its number back.
-int64_t NextSequence(sql::Connection& c, int64_t lab_id, int year) {
+// Reserves the next `count` numbers of (lab, year) and returns the first; the counter row stays
+// locked until the transaction ends, so a rolled-back issue gives its numbers back.
+int64_t ReserveSequences(sql::Connection& c, int64_t lab_id, int year, int count) {
   Statement ps =
       Prepare(c,
               "INSERT INTO certificate_counters (lab_id, year, last_sequence) VALUES (?, ?,"
-              " LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE last_sequence = LAST_INSERT_ID(last_sequence + 1)");
+              " LAST_INSERT_ID(?)) ON DUPLICATE KEY UPDATE last_sequence = LAST_INSERT_ID(last_sequence + ?)");
   ps->setInt64(1, lab_id);
   ps->setInt(2, year);
+  ps->setInt(3, count);
+  ps->setInt(4, count);
   ps->executeUpdate();
-  return LastInsertId(c);
+  return LastInsertId(c) - count + 1;
 }
 
 std::optional<int64_t> IdOf(sql::Connection& c, const std::string& number) {
@@ -95,62 +97,97 @@ std::optional<int64_t> IdOf(sql::Connection& c, const std::string& number) {
 Result<CertificateRecord> CertificateStore::Issue(
     std::string_view lab_code, int64_t sample_id, CertificateRecord record,
     const std::function<Result<IssuedDocument>(const std::string& number)>& make) {
+  Result<std::vector<CertificateRecord>> issued =
+      IssueBatch(lab_code, {{sample_id, std::move(record)}},
+                 [&](const std::vector<std::string>& numbers) -> Result<std::vector<IssuedDocument>> {
+                   Result<IssuedDocument> doc = make(numbers.front());
+                   if (!doc.ok()) return doc.status();
+                   std::vector<IssuedDocument> docs;
+                   docs.push_back(std::move(doc).value());
+                   return docs;
+                 });
+  if (!issued.ok()) return issued.status();
+  return std::move(issued->front());
+}
+
+Result<std::vector<CertificateRecord>> CertificateStore::IssueBatch(std::string_view lab_code,
+                                                                    std::vector<Issuance> items,
+                                                                    const MakeDocuments& make) {
+  if (items.empty()) return std::vector<CertificateRecord>{};
   try {
     Transaction tx(c_);
     const int64_t lab_id = LabIdOf(c_, lab_code);
-    const int year = YearOf(record.issued_at);
-    const int64_t sequence = NextSequence(c_, lab_id, year);
-    record.number = FormatCertificateNumber(lab_code, year, sequence);
-    Result<IssuedDocument> doc = make(record.number);
-    if (!doc.ok()) return doc.status();
-    record.pdf_sha256 = Sha256Hex(doc->pdf);
-    record.signature_id = doc->signature_id;
-    const std::optional<int64_t> supersedes = IdOf(c_, record.supersedes);
-    Statement ps = Prepare(c_,
-                           "INSERT INTO certificates (lab_id, number, year, sequence, sample_id, exporter_id, kind,"
-                           " verdict, issued_at, issued_by, signature_id, supersedes_id, amend_reason, pdf,"
-                           " pdf_sha256, credential, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'valid')");
-    ps->setInt64(1, lab_id);
-    ps->setString(2, record.number);
-    ps->setInt(3, year);
-    ps->setInt64(4, sequence);
-    ps->setInt64(5, sample_id);
-    ps->setInt64(6, record.exporter_id);
-    ps->setString(7, std::string(CertificateKindName(record.kind)));
-    ps->setString(8, std::string(VerdictName(record.verdict)));
-    ps->setString(9, ToSqlDatetime(record.issued_at));
-    ps->setInt64(10, record.issued_by_id);
-    ps->setInt64(11, record.signature_id);
-    if (supersedes)
-      ps->setInt64(12, *supersedes);
-    else
-      ps->setNull(12, 0);
-    ps->setString(13, record.amend_reason);
-    std::istringstream pdf(doc->pdf);
-    ps->setBlob(14, &pdf);
-    ps->setString(15, record.pdf_sha256);
-    ps->setString(16, doc->credential);
-    ps->executeUpdate();
-    record.id = LastInsertId(c_);
-    if (supersedes) {
-      Statement old = Prepare(c_,
-                              "UPDATE certificates SET status = 'superseded', superseded_by_id = ?, version = version"
-                              " + 1 WHERE id = ? AND status = 'valid'");
-      old->setInt64(1, record.id);
-      old->setInt64(2, *supersedes);
-      if (old->executeUpdate() != 1) return Status::Conflict("certificate " + record.supersedes + " is not valid");
+    const int year = YearOf(items.front().record.issued_at);
+    const int count = static_cast<int>(items.size());
+    const int64_t first = ReserveSequences(c_, lab_id, year, count);
+    std::vector<std::string> numbers;
+    for (int i = 0; i < count; ++i) numbers.push_back(FormatCertificateNumber(lab_code, year, first + i));
+    Result<std::vector<IssuedDocument>> docs = make(numbers);
+    if (!docs.ok()) return docs.status();
+    if (docs->size() != items.size()) return Status::Internal("one document per certificate expected");
+    std::vector<CertificateRecord> issued;
+    for (int i = 0; i < count; ++i) {
+      CertificateRecord& record = items[i].record;
+      record.number = numbers[i];
+      Result<int64_t> id = Store(lab_id, year, first + i, items[i].sample_id, record, (*docs)[i]);
+      if (!id.ok()) return id.status();
+      record.id = *id;
+      issued.push_back(std::move(record));
     }
-    Statement sample = Prepare(c_,
-                               "UPDATE samples SET status = 'issued', issued_at = COALESCE(issued_at, ?),"
-                               " version = version + 1 WHERE id = ?");
-    sample->setString(1, ToSqlDatetime(record.issued_at));
-    sample->setInt64(2, sample_id);
-    sample->executeUpdate();
     tx.Commit();
-    return record;
+    return issued;
   } catch (const sql::SQLException& e) {
     return FromSqlException(e, "issuing a certificate");
   }
+}
+
+// Inserts one certificate, supersedes the old one of an amendment and moves the sample to issued.
+Result<int64_t> CertificateStore::Store(int64_t lab_id, int year, int64_t sequence, int64_t sample_id,
+                                        CertificateRecord& record, const IssuedDocument& doc) {
+  record.pdf_sha256 = Sha256Hex(doc.pdf);
+  record.signature_id = doc.signature_id;
+  const std::optional<int64_t> supersedes = IdOf(c_, record.supersedes);
+  Statement ps = Prepare(c_,
+                         "INSERT INTO certificates (lab_id, number, year, sequence, sample_id, exporter_id, kind,"
+                         " verdict, issued_at, issued_by, signature_id, supersedes_id, amend_reason, pdf,"
+                         " pdf_sha256, credential, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'valid')");
+  ps->setInt64(1, lab_id);
+  ps->setString(2, record.number);
+  ps->setInt(3, year);
+  ps->setInt64(4, sequence);
+  ps->setInt64(5, sample_id);
+  ps->setInt64(6, record.exporter_id);
+  ps->setString(7, std::string(CertificateKindName(record.kind)));
+  ps->setString(8, std::string(VerdictName(record.verdict)));
+  ps->setString(9, ToSqlDatetime(record.issued_at));
+  ps->setInt64(10, record.issued_by_id);
+  ps->setInt64(11, record.signature_id);
+  if (supersedes)
+    ps->setInt64(12, *supersedes);
+  else
+    ps->setNull(12, 0);
+  ps->setString(13, record.amend_reason);
+  std::istringstream pdf(doc.pdf);
+  ps->setBlob(14, &pdf);
+  ps->setString(15, record.pdf_sha256);
+  ps->setString(16, doc.credential);
+  ps->executeUpdate();
+  const int64_t id = LastInsertId(c_);
+  if (supersedes) {
+    Statement old = Prepare(c_,
+                            "UPDATE certificates SET status = 'superseded', superseded_by_id = ?, version = version"
+                            " + 1 WHERE id = ? AND status = 'valid'");
+    old->setInt64(1, id);
+    old->setInt64(2, *supersedes);
+    if (old->executeUpdate() != 1) return Status::Conflict("certificate " + record.supersedes + " is not valid");
+  }
+  Statement sample = Prepare(c_,
+                             "UPDATE samples SET status = 'issued', issued_at = COALESCE(issued_at, ?),"
+                             " version = version + 1 WHERE id = ?");
+  sample->setString(1, ToSqlDatetime(record.issued_at));
+  sample->setInt64(2, sample_id);
+  sample->executeUpdate();
+  return id;
 }
 
 Result<CertificateRecord> CertificateStore::Find(std::string_view number) {

@@ -29,6 +29,12 @@ struct IssuedDocument {
   int64_t signature_id = 0;  // the signatory's e-signature of this number (e_signatures row)
 };
 
+// One certificate of a batch: its sample and what the record says before it has a number.
+struct Issuance {
+  int64_t sample_id = 0;
+  CertificateRecord record;
+};
+
 struct CertificateQuery {
   std::optional<int64_t> exporter_id;
   std::optional<Timestamp> from;  // issued_at ≥ from
@@ -47,6 +53,13 @@ class CertificateStore {
   // changes. Errors of `make` are returned as they are; nothing is kept then.
   Result<CertificateRecord> Issue(std::string_view lab_code, int64_t sample_id, CertificateRecord record,
                                   const std::function<Result<IssuedDocument>(const std::string& number)>& make);
+  // The same for several certificates in one act: consecutive numbers, reserved with one move of
+  // the counter (so a batch holds the counter's lock once, not once per certificate), all rendered
+  // by one call of `make` (which may work in parallel) and stored in order. All or nothing; every
+  // record must carry the same issued_at.
+  using MakeDocuments = std::function<Result<std::vector<IssuedDocument>>(const std::vector<std::string>& numbers)>;
+  Result<std::vector<CertificateRecord>> IssueBatch(std::string_view lab_code, std::vector<Issuance> items,
+                                                    const MakeDocuments& make);
   Result<CertificateRecord> Find(std::string_view number);
   Result<CertificateRecord> FindBySha256(std::string_view sha256);
   Result<std::vector<CertificateRecord>> List(const CertificateQuery& query);
@@ -59,6 +72,9 @@ class CertificateStore {
   Status Revoke(const CertificateRecord& record, int64_t by, Timestamp at, const std::string& reason);
 
  private:
+  Result<int64_t> Store(int64_t lab_id, int year, int64_t sequence, int64_t sample_id, CertificateRecord& record,
+                        const IssuedDocument& doc);
+
   sql::Connection& c_;
 };
 

@@ -74,6 +74,7 @@ const std::map<std::string, std::vector<std::string>>& WriteRoutes() {
       {"POST /api/v1/test-plans", {}},  // a preview: derives a plan, stores nothing
       // Certificates (their calls are made by tests/e2e/certificate_test.cc).
       {"POST /api/v1/samples/{number}/certificate", {"certificate.issue", "sample.status"}},
+      {"POST /api/v1/certificates/batch", {"certificate.issue", "sample.status"}},
       {"POST /api/v1/certificates/{number}/revoke", {"certificate.revoke"}},
       {"POST /api/v1/certificates/{number}/amend", {"certificate.supersede", "certificate.amend"}},
       {"POST /api/v1/verify", {}},  // a public check of an uploaded PDF: stores nothing

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -500,6 +501,64 @@ TEST_F(CertificateTest, IssuingNeedsApprovedTestsTheSignatoryAndItsPassword) {
   const HttpReply twice = Issue(number);
   EXPECT_EQ(twice.status, 409) << twice.body;
   EXPECT_EQ(Issue("AGR-2026-999999").status, 404);
+}
+
+// ---- 3b. A batch: one signing act, consecutive numbers, all or nothing ----
+
+TEST_F(CertificateTest, BatchIssuesConsecutiveNumbersAllOrNothing) {
+  std::vector<std::string> ready;
+  for (const char* value : {"1.0", "2.0", "5.0"}) ready.push_back(ApprovedSample(value, "Batch upper"));
+  for (const std::string& n : ready) ASSERT_FALSE(n.empty());
+  const Json open_sample = Register("Batch upper, not yet tested");
+  ASSERT_FALSE(open_sample.isNull());
+  const std::string open_number = JsonString(open_sample, "number");
+  auto batch = [](const std::vector<std::string>& samples, const std::string& password = kPassword) {
+    std::string list;
+    for (const std::string& n : samples) list += (list.empty() ? "\"" : ", \"") + n + "\"";
+    return As(signatory_, "POST", "/api/v1/certificates/batch",
+              R"({"samples": [)" + list + R"(], "password": ")" + password + "\"}");
+  };
+  const std::string before = db_->QueryValue("SELECT COUNT(*) FROM certificates");
+
+  // One sample not ready: 409 naming it, nothing issued, no number used up.
+  const HttpReply refused = batch({ready[0], open_number, ready[1]});
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_TRUE(Has(refused.body, JsonString(OnlyTest(open_sample), "id"))) << refused.body;
+  EXPECT_EQ(db_->QueryValue("SELECT COUNT(*) FROM certificates"), before);
+  EXPECT_EQ(batch({ready[0], ready[0]}).status, 400);
+  EXPECT_EQ(batch({}).status, 400);
+  EXPECT_EQ(batch({ready[0]}, "wrong password for the batch").status, 422);
+  EXPECT_EQ(As(tech_, "POST", "/api/v1/certificates/batch", R"({"samples": [")" + ready[0] + R"("], "password": "x"})")
+                .status,
+            403);
+
+  const HttpReply issued = batch({ready[2], ready[0], ready[1]});
+  ASSERT_EQ(issued.status, 201) << issued.body;
+  const std::vector<Json> certificates = JsonObjects(ParseJsonObject(issued.body), "certificates");
+  ASSERT_EQ(certificates.size(), 3u);
+  // Sorted by sample number, numbered consecutively, each its own signed PDF with its own e-signature.
+  int64_t previous = -1;
+  std::set<std::string> signatures;
+  for (size_t i = 0; i < certificates.size(); ++i) {
+    const std::string number = JsonString(certificates[i], "number");
+    EXPECT_EQ(JsonString(certificates[i], "sample"), ready[i]);
+    const int64_t sequence = std::stoll(number.substr(number.rfind('-') + 1));
+    if (previous >= 0) {
+      EXPECT_EQ(sequence, previous + 1) << number;
+    }
+    previous = sequence;
+    const HttpReply pdf = GetPdf(number);
+    ASSERT_EQ(pdf.status, 200);
+    const std::string sig = PdfSig(pdf.body);
+    EXPECT_TRUE(Has(sig, "Signature is Valid.")) << sig;
+    EXPECT_TRUE(Has(PdfText(pdf.body), number));
+    EXPECT_TRUE(Has(PdfText(pdf.body), ready[i]));
+    EXPECT_EQ(AuditActions(number), std::vector<std::string>{"certificate.issue"});
+    signatures.insert(db_->QueryValue("SELECT signature_id FROM certificates WHERE number = '" + number + "'"));
+  }
+  EXPECT_EQ(signatures.size(), 3u);
+  // A sample already issued cannot be in a later batch.
+  EXPECT_EQ(batch({ready[1]}).status, 409);
 }
 
 // ---- 4. Public verification ----

@@ -105,6 +105,7 @@ const std::map<std::string, Rule>& ExpectedTable() {
       // Certificates: signatories issue, revoke and amend (re-authenticated in the handler); every
       // signed-in user reads (exporters their own, which the handlers enforce); anyone verifies.
       {"POST /api/v1/samples/{number}/certificate", RolesRule({Role::kSignatory})},
+      {"POST /api/v1/certificates/batch", RolesRule({Role::kSignatory})},
       {"GET /api/v1/certificates", RolesRule(EveryRole())},
       {"GET /api/v1/certificates/{number}", RolesRule(EveryRole())},
       {"GET /api/v1/certificates/{number}/pdf", RolesRule(EveryRole())},
