@@ -1,6 +1,7 @@
 // Pramaan browser UI: the lab's day at a terminal. Samples (list, detail with tests, reviews,
 // history, portions, labels and chain of custody), sample registration, the technician's worklist,
-// a test's page with result entry and review, exporters (organizations) and the audit trail.
+// a test's page with result entry and review, exporters (organizations), the audit trail and
+// certificates (list, downloads, batch issue, revocation and amendment).
 //
 // Plain JavaScript, no framework. The Content-Security-Policy forbids inline scripts, inline
 // styles and inline handlers, so every node is built with createElement, every handler is attached
@@ -246,6 +247,10 @@ function describeAction(method, path) {
   if (method === 'GET' && path.startsWith('/api/v1/worklist')) return 'see the worklist';
   if (method === 'GET' && path.startsWith('/api/v1/audit')) return 'read the audit trail';
   if (method === 'GET' && path.startsWith('/api/v1/tests')) return 'view tests';
+  if (method === 'POST' && (path === '/api/v1/certificates/batch' || /\/certificate$/.test(path))) return 'issue certificates';
+  if (method === 'POST' && /^\/api\/v1\/certificates\/[^/]+\/revoke$/.test(path)) return 'revoke certificates';
+  if (method === 'POST' && /^\/api\/v1\/certificates\/[^/]+\/amend$/.test(path)) return 'amend certificates';
+  if (method === 'GET' && path.startsWith('/api/v1/certificates')) return 'view certificates';
   if (method === 'GET' && path.startsWith('/api/v1/samples')) return 'view samples';
   return isWrite(method) ? 'make this change' : 'view this';
 }
@@ -1382,7 +1387,8 @@ function renderSample(view, sample, ctx) {
   }, 'Preliminary report (PDF)', h('span', { class: 'visually-hidden' }, ' (opens in a new tab)')) : null;
   const labels = hasRole('technician') ? labelLinks(sample.number) : null;
 
-  view.replaceChildren(
+  // replaceChildren would write an absent (null) section as the text "null": leave those out.
+  view.replaceChildren(...[
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/samples' }, 'Samples'), h('span', { 'aria-hidden': 'true' }, ' / '), sample.number),
     h('div', { class: 'page-head' },
       h('div', { class: 'title-block' },
@@ -1390,6 +1396,7 @@ function renderSample(view, sample, ctx) {
         h('p', { class: 'subtitle' }, sample.exporter ? sample.exporter.name : '', ' · ', sample.product)),
       h('div', { class: 'head-actions' }, labels, report)),
     verdictSection(sample),
+    certificateSection(sample, ctx),
     h('section', { class: 'card', 'aria-labelledby': 'facts-h' },
       h('h2', { id: 'facts-h', class: 'visually-hidden' }, 'Sample facts'),
       factsList(sample)),
@@ -1399,7 +1406,7 @@ function renderSample(view, sample, ctx) {
         ? h('div', { class: 'table-wrap' }, testsTable(sample, ctx))
         : h('p', { class: 'muted pad' }, 'No tests requested.')),
     hasRole('technician') || (sample.portions || []).length ? portionsSection(sample) : null,
-    custodySection(sample, ctx));
+    custodySection(sample, ctx)].filter(Boolean));
 }
 
 // Loads a record for a screen and redraws it after each change. `fetchRecord` resolves to what `draw`
@@ -2351,6 +2358,682 @@ function renderAudit(view, params, isCurrent) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Screen 7: certificates of conformity and test reports: the list (everyone signed in; an exporter
+// sees only its own, the server enforces it), a certificate's page with its downloads, revocation
+// and amendment (signatories), and the signatory's batch issue of samples ready to certify
+// ---------------------------------------------------------------------------------------------
+
+const CERTIFICATE_KINDS = {
+  certificate_of_conformity: 'Certificate of conformity',
+  test_report: 'Test report',
+};
+
+// A certificate's state in words, with a mark so that it never rests on colour alone.
+const CERTIFICATE_STATUSES = {
+  valid: { label: 'Valid', mark: '✓', hint: 'In force: it may be relied on' },
+  superseded: { label: 'Superseded', mark: '↻', hint: 'Replaced by an amended certificate: rely on the new one' },
+  revoked: { label: 'Revoked', mark: '✗', hint: 'Withdrawn by the laboratory: it must not be relied on' },
+};
+
+// Exporters met on certificates, for the exporter filter of staff who may not list organizations.
+const seenExporters = new Map();
+
+function certificateHref(number) {
+  return '#/certificates/' + encodeURIComponent(number);
+}
+
+function certificateApi(number) {
+  return '/api/v1/certificates/' + encodeURIComponent(number);
+}
+
+function certificateKindLabel(kind) {
+  return CERTIFICATE_KINDS[kind] || humanize(kind);
+}
+
+// The kind a sample's verdict leads to: any fail → test report, otherwise a certificate of conformity.
+function plannedKind(verdict) {
+  return verdictSide(verdict) === 'fail' ? 'test_report' : 'certificate_of_conformity';
+}
+
+function certificateStatusBadge(status) {
+  const known = CERTIFICATE_STATUSES[status] || { label: humanize(status), mark: '', hint: '' };
+  return h('span', { class: `badge cert-status cert-${status}`, title: known.hint || null },
+    known.mark ? h('span', { 'aria-hidden': 'true' }, known.mark, ' ') : null, known.label);
+}
+
+// The stored, signed PDF (Content-Disposition: attachment) and the public verification page.
+function certificatePdfLink(number, label = 'PDF', extraClass = 'button-small') {
+  return h('a', { href: `${certificateApi(number)}/pdf`, download: `${number}.pdf`, class: `button ${extraClass}`.trim() },
+    label, h('span', { class: 'visually-hidden' }, ` of ${number} (downloads)`));
+}
+
+function verifyPageLink(number, label = 'Verify', extraClass = 'button-small') {
+  return h('a', { href: '/verify/' + encodeURIComponent(number), target: '_blank', rel: 'noopener', class: `button ${extraClass}`.trim() },
+    label, h('span', { class: 'visually-hidden' }, ` ${number} on the public verification page (opens in a new tab)`));
+}
+
+// A date input's day (the terminal's time zone) as the RFC 3339 instant the day starts; with
+// `dayAfter`, the start of the next day (the API's `to` is exclusive).
+function dayStartRfc3339(value, dayAfter = false) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value || '')) return null;
+  const [y, m, d] = value.split('-').map(Number);
+  const date = new Date(y, m - 1, d + (dayAfter ? 1 : 0));
+  return Number.isNaN(date.getTime()) ? null : date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function certificateRow(c, staff) {
+  if (c.exporter && present(c.exporter.id)) seenExporters.set(String(c.exporter.id), c.exporter.name);
+  const row = h('tr', { class: `clickable cert-row cert-row-${c.status}` },
+    h('td', { 'data-label': 'Certificate' },
+      h('a', { href: certificateHref(c.number), class: 'sample-link cert-link' }, c.number),
+      c.supersedes ? h('span', { class: 'cell-sub' }, 'Amends ', c.supersedes) : null),
+    h('td', { 'data-label': 'Sample' },
+      h('a', { href: sampleHref(c.sample), class: 'sample-link' }, c.sample),
+      c.product ? h('span', { class: 'cell-sub' }, c.product) : null),
+    staff ? h('td', { 'data-label': 'Exporter' }, c.exporter ? c.exporter.name : '—') : null,
+    h('td', { 'data-label': 'Kind' }, certificateKindLabel(c.kind)),
+    h('td', { 'data-label': 'Verdict' }, verdictChip(c.verdict)),
+    h('td', { 'data-label': 'Status' },
+      certificateStatusBadge(c.status),
+      c.superseded_by ? h('span', { class: 'cell-sub' }, 'by ', h('a', { href: certificateHref(c.superseded_by) }, c.superseded_by)) : null),
+    h('td', { 'data-label': 'Issued', class: 'nowrap' }, timeElement(c.issued_at)),
+    h('td', { 'data-label': 'Signatory' }, c.signatory || '—'),
+    h('td', { 'data-label': 'Files' }, h('span', { class: 'label-links' }, certificatePdfLink(c.number), verifyPageLink(c.number))));
+  // The whole row opens the certificate; the links inside stay the keyboard targets.
+  row.addEventListener('click', (event) => {
+    if (event.target.closest('a, button') || window.getSelection().toString()) return;
+    location.hash = certificateHref(c.number);
+  });
+  return row;
+}
+
+// The exporter filter: the organization list where the role may read it, otherwise the exporters
+// met on certificates so far (and the one filtered by, named through GET /organizations/{id}).
+function certificateExporterSelect(current) {
+  const select = h('select', { name: 'exporter' });
+  const fill = () => {
+    const chosen = select.value || current;
+    const entries = [...seenExporters].sort((a, b) => a[1].localeCompare(b[1]));
+    if (chosen && !seenExporters.has(chosen)) entries.push([chosen, `Exporter ${chosen}`]);
+    select.replaceChildren(h('option', { value: '' }, 'Any exporter'),
+      ...entries.map(([id, name]) => h('option', { value: id, selected: id === chosen }, name)));
+  };
+  fill();
+  if (canSeeOrganizations()) {
+    api('/api/v1/organizations').then((body) => {
+      for (const org of body.items || []) seenExporters.set(String(org.id), org.name);
+      fill();
+    }).catch(() => {});  // the exporters met on certificates remain
+  } else if (current && !seenExporters.has(current)) {
+    api('/api/v1/organizations/' + encodeURIComponent(current)).then((org) => {
+      seenExporters.set(String(org.id), org.name);
+      fill();
+    }).catch(() => {});
+  }
+  return { select, refresh: fill };
+}
+
+function renderCertificates(view, params, isCurrent) {
+  const staff = isStaff();
+  const title = staff ? 'Certificates' : 'Your certificates and test reports';
+  document.title = `${title} · Pramaan`;
+  const filters = {
+    from: params.get('from') || '',
+    to: params.get('to') || '',
+    exporter: staff ? params.get('exporter') || '' : '',
+  };
+  const fromInput = h('input', { type: 'date', name: 'from', value: filters.from });
+  const toInput = h('input', { type: 'date', name: 'to', value: filters.to });
+  const exporters = staff ? certificateExporterSelect(filters.exporter) : null;
+  const form = h('form', { class: 'card filter-form', novalidate: true, role: 'search', 'aria-label': 'Filter the certificates' },
+    h('div', { class: 'filter-grid' },
+      field({ name: 'from', label: 'Issued from', control: fromInput }),
+      field({ name: 'to', label: 'Issued until (inclusive)', control: toInput }),
+      exporters ? field({ name: 'exporter', label: 'Exporter', control: exporters.select }) : null,
+      h('div', { class: 'filter-actions' },
+        h('button', { type: 'submit', class: 'button button-primary' }, 'Apply'),
+        h('a', { href: '#/certificates', class: 'button button-quiet' }, 'Clear'))));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearFieldErrors(form);
+    if (fromInput.value && toInput.value && toInput.value < fromInput.value) {
+      showFieldErrors(form, [{ field: 'to', reason: 'Must not be before the first day.' }]);
+      return;
+    }
+    navigateTo(hashWithParams('#/certificates', {
+      from: fromInput.value, to: toInput.value, exporter: exporters ? exporters.select.value : '',
+    }));
+  });
+
+  const columns = ['Certificate', 'Sample', ...(staff ? ['Exporter'] : []), 'Kind', 'Verdict', 'Status', 'Issued', 'Signatory', 'Files'];
+  const tbody = h('tbody');
+  const { foot, loadPage } = pagedTable({
+    isCurrent,
+    fetchPage: (after) => {
+      const query = new URLSearchParams();
+      const fromUtc = dayStartRfc3339(filters.from);
+      const toUtc = dayStartRfc3339(filters.to, true);
+      if (fromUtc) query.set('from', fromUtc);
+      if (toUtc) query.set('to', toUtc);
+      if (filters.exporter) query.set('exporter', filters.exporter);
+      if (after) query.set('after', after);
+      const text = query.toString();
+      return api('/api/v1/certificates' + (text ? '?' + text : ''), { action: 'view certificates' });
+    },
+    addRows: (items) => {
+      const rows = items.map((c) => certificateRow(c, staff));
+      tbody.append(...rows);
+      if (exporters && !canSeeOrganizations()) exporters.refresh();
+      return rows;
+    },
+    describe: (shown, more) => {
+      if (shown === 0) return Object.values(filters).some(Boolean) ? 'No certificates match these filters.' : 'No certificates issued yet.';
+      return `${shown} certificate${shown === 1 ? '' : 's'} shown, by number${more ? '' : ', all loaded'}.`;
+    },
+    onError: (error) => showQueryProblem(form, error),
+  });
+
+  view.append(
+    h('div', { class: 'page-head' },
+      h('div', { class: 'title-block' },
+        h('h1', { tabindex: '-1' }, title),
+        h('p', { class: 'subtitle' }, staff
+          ? 'Signed certificates of conformity and test reports. Anyone holding one can check it on its public verification page.'
+          : 'Download the signed PDF, or open the public verification page your buyers can check.')),
+      hasRole('signatory') ? h('div', { class: 'head-actions' },
+        h('a', { href: '#/certificates/issue', class: 'button button-primary' }, 'Issue certificates')) : null),
+    form,
+    h('div', { class: 'card table-card' }, h('div', { class: 'table-wrap' }, h('table', { class: 'data-table cert-table' },
+      h('caption', { class: 'visually-hidden' }, title),
+      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c)))),
+      tbody))),
+    foot);
+  loadPage();
+}
+
+// The signatory's electronic signature of an act: the password again and a reason (required, at
+// least 10 characters, for a revocation or an amendment; optional on issue). `send(body,
+// submission)` makes the write; `onDone(result)` follows a success.
+function signedActForm({ label, intro, submitLabel, danger = false, reasonRequired, reasonHint, send, onDone, onCancel = null, reload = null }) {
+  const submission = new Submission();
+  const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password' });
+  const reason = h('textarea', { name: 'reason', rows: '2', maxlength: '1000' });
+  const cancel = onCancel ? h('button', { type: 'button', class: 'button button-quiet' }, 'Cancel') : null;
+  if (cancel) cancel.addEventListener('click', onCancel);
+  const form = h('form', { class: 'result-form sign-form', novalidate: true, 'aria-label': label },
+    intro ? h('p', { class: 'muted' }, intro) : null,
+    h('div', { class: 'form-grid form-grid-sign' },
+      field({ name: 'password', label: 'Your password', control: password, hint: 'Signs this act electronically in your name.' }),
+      field({ name: 'reason', label: 'Reason', control: reason, optional: !reasonRequired, hint: reasonHint })),
+    h('div', { class: 'form-actions' },
+      h('button', { type: 'submit', class: `button ${danger ? 'button-danger' : 'button-primary'}` }, submitLabel),
+      cancel));
+  form.querySelector('[data-field="password"]').classList.add('field-required');
+  if (reasonRequired) form.querySelector('[data-field="reason"]').classList.add('field-required');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = { password: password.value };
+    const why = reason.value.trim();
+    if (why) body.reason = why;
+    const problems = [];
+    if (!body.password) problems.push({ field: 'password', reason: 'Enter your password to sign.' });
+    if (reasonRequired && why.replace(/\s/g, '').length < 10) problems.push({ field: 'reason', reason: 'Say why, in at least 10 characters.' });
+    if (problems.length) {
+      clearFieldErrors(form);
+      showFieldErrors(form, problems);
+      return;
+    }
+    const done = await submitForm(form, () => send(body, submission), undefined, { reload });
+    password.value = '';  // never left on screen; a retry types it again
+    if (done) onDone(done);
+  });
+  return { form, focus: () => password.focus() };
+}
+
+// GET .../credential answers JSON; the JWS goes to the user as a file made in the browser.
+async function downloadCredential(number, button) {
+  if (button.getAttribute('aria-disabled') === 'true') return;
+  button.setAttribute('aria-disabled', 'true');
+  clearBanner();
+  try {
+    const body = await api(`${certificateApi(number)}/credential`, { action: 'download credentials' });
+    const url = URL.createObjectURL(new Blob([body.jws], { type: 'application/jose' }));
+    const link = h('a', { href: url, download: `${number}.jws`, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 30000);
+  } catch (error) {
+    showProblem(error);
+  } finally {
+    button.removeAttribute('aria-disabled');
+  }
+}
+
+function certificateStatusNotice(c) {
+  if (c.status === 'revoked') {
+    return h('div', { class: 'notice notice-fail', role: 'note' },
+      h('strong', {}, '✗ Revoked', c.revoked_at ? [' ', timeElement(c.revoked_at)] : null, ': this document must not be relied on.'),
+      h('span', {}, 'Reason: ', c.revocation_reason || 'none recorded'));
+  }
+  if (c.status === 'superseded') {
+    return h('div', { class: 'notice notice-warn', role: 'note' },
+      h('strong', {}, '↻ Superseded', c.superseded_by ? [' by ', h('a', { href: certificateHref(c.superseded_by) }, c.superseded_by)] : null, '.'),
+      h('span', {}, 'Rely on the amended certificate; this one stays on record.'));
+  }
+  return null;
+}
+
+// Revocation and amendment, for signatories while the certificate is valid. One form at a time.
+function lifecycleSection(c, ctx) {
+  const holder = h('div', { id: 'cert-act', hidden: true });
+  const buttons = [];
+  let open = null;
+  const close = (button) => {
+    holder.hidden = true;
+    holder.replaceChildren();
+    for (const b of buttons) b.setAttribute('aria-expanded', 'false');
+    open = null;
+    if (button) button.focus();
+  };
+  const toggle = (mode, label, build) => {
+    const button = h('button', { type: 'button', class: 'button', 'aria-expanded': 'false', 'aria-controls': 'cert-act' }, label);
+    button.addEventListener('click', () => {
+      if (open === mode) {
+        close(button);
+        return;
+      }
+      const { form, focus } = build(() => close(button));
+      holder.replaceChildren(form);
+      holder.hidden = false;
+      for (const b of buttons) b.setAttribute('aria-expanded', String(b === button));
+      open = mode;
+      focus();
+    });
+    buttons.push(button);
+    return button;
+  };
+  const number = c.number;
+  const revoke = toggle('revoke', 'Revoke…', (onCancel) => signedActForm({
+    label: `Revoke ${number}`,
+    intro: `${number} becomes revoked for good: its verification page says so and shows the reason. Nothing is deleted.`,
+    submitLabel: 'Sign and revoke',
+    danger: true,
+    reasonRequired: true,
+    reasonHint: 'At least 10 characters; shown on the public verification page.',
+    send: (body, submission) => write(`${certificateApi(number)}/revoke`, { body, submission, action: 'revoke certificates' }),
+    onDone: () => ctx.reload({ focus: 'cert-facts-h', notice: { title: `${number} revoked`, detail: 'Its verification page now says it must not be relied on.' } }),
+    onCancel,
+    reload: ctx.reload,
+  }));
+  const amend = toggle('amend', 'Amend…', (onCancel) => signedActForm({
+    label: `Amend ${number}`,
+    intro: `A new certificate is issued from the sample's approved results and names ${number}, which becomes superseded.`,
+    submitLabel: 'Sign and issue the amendment',
+    reasonRequired: true,
+    reasonHint: 'At least 10 characters; printed on the new certificate as the reason for the amendment.',
+    send: (body, submission) => write(`${certificateApi(number)}/amend`, { body, submission, action: 'amend certificates' }),
+    onDone: ({ data }) => {
+      pendingNotice = { title: `${data.number} issued`, detail: `It amends ${number}, which is now superseded.` };
+      location.hash = certificateHref(data.number);
+    },
+    onCancel,
+    reload: ctx.reload,
+  }));
+  return h('section', { class: 'card', 'aria-labelledby': 'cert-act-h' },
+    h('div', { class: 'verdict-head' },
+      h('h2', { id: 'cert-act-h' }, 'Revoke or amend'),
+      h('div', { class: 'head-actions' }, amend, revoke)),
+    h('p', { class: 'muted' }, 'Both are signed with your password and recorded in the audit trail (ISO/IEC 17025 7.8.8).'),
+    holder);
+}
+
+function drawCertificate(view, c, ctx) {
+  document.title = `${c.number} · Pramaan`;
+  const credential = h('button', { type: 'button', class: 'button' }, 'Download credential (JWS)');
+  credential.addEventListener('click', () => downloadCredential(c.number, credential));
+  view.replaceChildren(
+    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' },
+      h('a', { href: '#/certificates' }, 'Certificates'), h('span', { 'aria-hidden': 'true' }, ' / '), c.number),
+    h('div', { class: 'page-head' },
+      h('div', { class: 'title-block' },
+        h('h1', { tabindex: '-1' }, h('span', { class: 'mono' }, c.number), ' ', certificateStatusBadge(c.status)),
+        h('p', { class: 'subtitle' }, certificateKindLabel(c.kind), ' · ', c.exporter ? c.exporter.name : '', ' · ', c.product)),
+      h('div', { class: 'head-actions' },
+        certificatePdfLink(c.number, 'Download PDF', 'button-primary'),
+        credential,
+        verifyPageLink(c.number, 'Verification page', ''))),
+    certificateStatusNotice(c) || '',
+    h('section', { class: `card verdict-card verdict-card-${verdictSide(c.verdict)}`, 'aria-labelledby': 'cert-facts-h' },
+      h('div', { class: 'verdict-head' },
+        h('h2', { id: 'cert-facts-h', tabindex: '-1' }, certificateKindLabel(c.kind)),
+        verdictChip(c.verdict)),
+      h('dl', { class: 'facts' },
+        fact('Status', certificateStatusBadge(c.status)),
+        fact('Sample', h('a', { href: sampleHref(c.sample), class: 'sample-link' }, c.sample)),
+        fact('Exporter', c.exporter ? c.exporter.name : '—'),
+        fact('Product', c.product || '—'),
+        fact('Issued', timeElement(c.issued_at)),
+        fact('Signatory', c.signatory || '—'),
+        c.supersedes ? fact('Amends', h('a', { href: certificateHref(c.supersedes), class: 'mono' }, c.supersedes)) : null,
+        c.supersedes && c.amend_reason ? fact('Reason for the amendment', c.amend_reason) : null,
+        c.superseded_by ? fact('Superseded by', h('a', { href: certificateHref(c.superseded_by), class: 'mono' }, c.superseded_by)) : null,
+        c.revoked_at ? fact('Revoked', timeElement(c.revoked_at)) : null,
+        c.status === 'revoked' ? fact('Reason for the revocation', c.revocation_reason || '—') : null,
+        h('div', { class: 'fact fact-wide' }, h('dt', {}, 'SHA-256 of the PDF'), h('dd', { class: 'mono hash' }, c.sha256 || '—'))),
+      h('p', { class: 'cell-sub cert-check' },
+        'A copy is genuine when its SHA-256 (sha256sum file.pdf) matches. The credential is a signed JWS; the lab’s public keys are at ',
+        h('a', { href: '/.well-known/jwks.json', target: '_blank', rel: 'noopener' }, '/.well-known/jwks.json'), '.')),
+    hasRole('signatory') && c.status === 'valid' ? lifecycleSection(c, ctx) : '');
+}
+
+function renderCertificatePage(view, number, isCurrent) {
+  document.title = `${number} · Pramaan`;
+  view.append(h('p', { class: 'muted loading' }, `Loading ${number}…`));
+  const ctx = { reload: null };
+  const { load, reload } = reloadable(view, isCurrent,
+    () => api(certificateApi(number), { action: 'view certificates' }),
+    (c) => drawCertificate(view, c, ctx),
+    () => h('div', { class: 'empty' },
+      h('h1', { tabindex: '-1' }, 'Certificate not found'),
+      h('p', {}, `There is no certificate ${number} that you may see.`),
+      h('a', { href: '#/certificates', class: 'button' }, 'Back to certificates')));
+  ctx.reload = reload;
+  return load();
+}
+
+// ----- Batch issue (signatories) -----
+
+// Every sample ready to certify, following the keyset pages (a day's work, capped for safety).
+async function readySamples() {
+  const items = [];
+  let after = null;
+  do {
+    const query = new URLSearchParams({ status: 'ready', limit: '100' });
+    if (after) query.set('after', after);
+    const page = await api('/api/v1/samples?' + query.toString());
+    items.push(...(page.items || []));
+    after = page.next || null;
+  } while (after && items.length < 500);
+  return items;
+}
+
+// Runs `task` over `list`, `width` at a time.
+async function eachLimited(list, width, task) {
+  let next = 0;
+  const worker = async () => {
+    while (next < list.length) {
+      const item = list[next];
+      next += 1;
+      await task(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, list.length) }, worker));
+}
+
+function renderIssueBatch(view, isCurrent) {
+  document.title = 'Issue certificates · Pramaan';
+  let entries = [];  // { sample, box, row, note }
+  const tbody = h('tbody');
+  const countLine = h('p', { class: 'list-count', 'aria-live': 'polite' }, 'Loading samples ready to certify…');
+  const selectAll = h('input', { type: 'checkbox', id: 'f-select-all' });
+  const submitButton = h('button', { type: 'submit', class: 'button button-primary' }, 'Sign 0 certificates');
+  const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password' });
+  const reason = h('textarea', { name: 'reason', rows: '2', maxlength: '1000' });
+  const submission = new Submission();
+
+  const selected = () => entries.filter((e) => e.box.checked);
+  const update = () => {
+    const n = selected().length;
+    submitButton.textContent = `Sign ${n} certificate${n === 1 ? '' : 's'}`;
+    selectAll.checked = entries.length > 0 && n === entries.length;
+    selectAll.indeterminate = n > 0 && n < entries.length;
+    selectAll.disabled = entries.length === 0;
+  };
+  selectAll.addEventListener('change', () => {
+    for (const e of entries) e.box.checked = selectAll.checked;
+    update();
+  });
+
+  const entryRow = (sample) => {
+    const box = h('input', { type: 'checkbox', name: 'samples', value: sample.number, id: `f-batch-${sample.number}` });
+    box.addEventListener('change', update);
+    const verdictCell = h('td', { 'data-label': 'Verdict' }, h('span', { class: 'muted' }, '…'));
+    const testsCell = h('td', { 'data-label': 'Tests', class: 'num' }, h('span', { class: 'muted' }, '…'));
+    const note = h('span', { class: 'cell-sub batch-note', hidden: true });
+    const row = h('tr', {},
+      h('td', { 'data-label': 'Select', class: 'check-col' },
+        box, h('label', { for: box.id, class: 'visually-hidden' }, `Certify ${sample.number}`)),
+      h('td', { 'data-label': 'Sample' },
+        h('a', { href: sampleHref(sample.number), class: 'sample-link' }, sample.number), note),
+      h('td', { 'data-label': 'Exporter' }, sample.exporter ? sample.exporter.name : '—'),
+      h('td', { 'data-label': 'Product' },
+        h('span', { class: 'cell-main' }, sample.product),
+        sample.article ? h('span', { class: 'cell-sub' }, sample.article) : null),
+      verdictCell,
+      testsCell,
+      h('td', { 'data-label': 'Received', class: 'nowrap' }, timeElement(sample.received_at)));
+    // A click anywhere on the row (but a link) ticks its box.
+    row.addEventListener('click', (event) => {
+      if (event.target.closest('a, input, label') || window.getSelection().toString()) return;
+      box.checked = !box.checked;
+      update();
+    });
+    return { sample, box, row, note, verdictCell, testsCell };
+  };
+
+  // The list has neither verdicts nor test counts: each sample's page gives them, a few at a time.
+  const fillDetails = (list) => eachLimited(list, 4, async (e) => {
+    try {
+      const s = await api('/api/v1/samples/' + encodeURIComponent(e.sample.number));
+      if (!isCurrent()) return;
+      const overall = s.verdict && s.verdict.overall;
+      e.verdictCell.replaceChildren(
+        overall ? verdictChip(overall) : h('span', { class: 'badge verdict-pending' }, 'Open'),
+        overall ? h('span', { class: 'cell-sub' }, '→ ', certificateKindLabel(plannedKind(overall)).toLowerCase()) : null);
+      const current = (s.tests || []).filter((t) => t.status !== 'invalidated');
+      const approved = current.filter((t) => t.status === 'approved').length;
+      e.testsCell.replaceChildren(approved === current.length ? String(current.length) : `${approved} of ${current.length} approved`);
+    } catch (error) {
+      if (error instanceof ApiError && error.authRequired) return;
+      e.verdictCell.replaceChildren(h('span', { class: 'muted' }, '—'));
+      e.testsCell.replaceChildren(h('span', { class: 'muted' }, '—'));
+    }
+  });
+
+  const load = async () => {
+    try {
+      const samples = await readySamples();
+      if (!isCurrent()) return;
+      const keep = new Set(selected().map((e) => e.sample.number));
+      entries = samples.map(entryRow);
+      for (const e of entries) e.box.checked = keep.has(e.sample.number);
+      tbody.replaceChildren(...entries.map((e) => e.row));
+      // Nothing to choose: no empty table, no signing form.
+      for (const part of form.querySelectorAll('.batch-set .table-wrap, .batch-tools .choice, .sign-card')) part.hidden = entries.length === 0;
+      countLine.textContent = entries.length === 0
+        ? 'No samples are ready to certify: a sample is ready once every current test is approved.'
+        : `${entries.length} sample${entries.length === 1 ? '' : 's'} ready to certify.`;
+      update();
+      fillDetails(entries);
+    } catch (error) {
+      if (!isCurrent()) return;
+      countLine.textContent = 'The samples ready to certify could not be loaded.';
+      showProblem(error);
+    }
+  };
+
+  const form = h('form', { class: 'batch-form', novalidate: true, 'aria-labelledby': 'batch-h' },
+    h('fieldset', { class: 'card table-card batch-set', dataset: { field: 'samples' } },
+      h('legend', { class: 'visually-hidden' }, 'Samples to certify'),
+      h('div', { class: 'batch-tools' },
+        h('label', { class: 'choice', for: 'f-select-all' }, selectAll, h('span', {}, 'Select all')),
+        countLine),
+      h('p', { class: 'field-error batch-error', hidden: true }),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'data-table batch-table' },
+        h('caption', { class: 'visually-hidden' }, 'Samples ready to certify'),
+        h('thead', {}, h('tr', {},
+          h('th', { scope: 'col', class: 'check-col' }, h('span', { class: 'visually-hidden' }, 'Select')),
+          ['Sample', 'Exporter', 'Product', 'Verdict', 'Tests', 'Received'].map((c) => h('th', { scope: 'col', class: c === 'Tests' ? 'num' : null }, c)))),
+        tbody))),
+    h('section', { class: 'card sign-card', 'aria-labelledby': 'batch-sign-h' },
+      h('h2', { id: 'batch-sign-h' }, 'Sign'),
+      h('p', { class: 'muted' }, 'One signing act issues every selected certificate, or none: if one sample is not ready, nothing is issued.'),
+      h('div', { class: 'form-grid form-grid-sign' },
+        field({ name: 'password', label: 'Your password', control: password, hint: 'Signs the certificates electronically in your name.' }),
+        field({ name: 'reason', label: 'Reason', control: reason, optional: true, hint: 'Recorded with the signature.' })),
+      h('div', { class: 'form-actions' }, submitButton)));
+  form.querySelector('[data-field="password"]').classList.add('field-required');
+
+  // A 409 names the sample (and its open tests) that stopped the batch: mark its row.
+  const markNotReady = (error) => {
+    const detail = String(error.problem.detail || '');
+    error.problem.title = 'Nothing was issued: a selected sample is not ready';
+    for (const e of entries) {
+      const blocked = detail.includes(e.sample.number);
+      e.row.classList.toggle('row-blocked', blocked);
+      e.note.hidden = !blocked;
+      e.note.textContent = blocked ? `Not ready: ${detail}` : '';
+    }
+  };
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const chosen = selected().map((e) => e.sample.number);
+    const problems = [];
+    if (chosen.length === 0) problems.push({ field: 'samples', reason: 'Tick the samples to certify.' });
+    if (!password.value) problems.push({ field: 'password', reason: 'Enter your password to sign.' });
+    if (problems.length) {
+      clearFieldErrors(form);
+      showFieldErrors(form, problems);
+      return;
+    }
+    const body = { samples: chosen, password: password.value };
+    if (reason.value.trim()) body.reason = reason.value.trim();
+    for (const e of entries) {
+      e.row.classList.remove('row-blocked');
+      e.note.hidden = true;
+    }
+    const done = await submitForm(form, async () => {
+      try {
+        return await write('/api/v1/certificates/batch', { body, submission, action: 'issue certificates' });
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 409) markNotReady(error);
+        throw error;
+      }
+    }, (base, index) => (base === 'samples' && chosen[index] ? chosen[index] : `Item ${index + 1}`));
+    password.value = '';
+    if (!done || !isCurrent()) return;
+    const issued = (done.data && done.data.certificates) || [];
+    for (const e of entries) e.box.checked = false;
+    await load();
+    const shown = issued.slice(0, 12);
+    const reports = issued.filter((c) => c.kind === 'test_report').length;
+    // A day's batch can be long: name each certificate of a short one, the range of a long one.
+    const detail = issued.length <= shown.length
+      ? issued.map((c) => `${c.number} (sample ${c.sample}, ${certificateKindLabel(c.kind).toLowerCase()})`).join('; ')
+      : `${issued[0].number} to ${issued[issued.length - 1].number}: ${issued.length - reports} certificate(s) of conformity, ${reports} test report(s). The first ${shown.length} are linked below.`;
+    showBanner('success',
+      `${issued.length} certificate${issued.length === 1 ? '' : 's'} issued`,
+      detail,
+      [],
+      [...shown.map((c) => h('a', { href: certificateHref(c.number), class: 'button button-small' }, c.number)),
+        h('a', { href: '#/certificates', class: 'button button-small button-quiet' }, 'All certificates')]);
+    document.getElementById('banner').scrollIntoView({ block: 'nearest' });
+    const first = document.querySelector('#banner .banner-actions a');
+    if (first) first.focus({ preventScroll: true });
+  });
+
+  view.append(
+    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' },
+      h('a', { href: '#/certificates' }, 'Certificates'), h('span', { 'aria-hidden': 'true' }, ' / '), 'Issue'),
+    h('div', { class: 'page-head' },
+      h('div', { class: 'title-block' },
+        h('h1', { id: 'batch-h', tabindex: '-1' }, 'Issue certificates'),
+        h('p', { class: 'subtitle' }, 'Samples whose every test is approved. All pass gives a certificate of conformity; any fail a test report naming each failing requirement.'))),
+    form);
+  return load();
+}
+
+// ----- The sample page's certificate part -----
+
+// The certificate of an issued sample. The sample carries no certificate number, so this looks in
+// the list at the second the sample was issued, then follows amendments to the one in force.
+async function findSampleCertificate(sample) {
+  const start = new Date(sample.issued_at || '');
+  if (Number.isNaN(start.getTime())) return null;
+  const iso = (d) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  let found = null;
+  let after = null;
+  for (let page = 0; page < 5 && !found; page += 1) {
+    const query = new URLSearchParams({ from: iso(start), to: iso(new Date(start.getTime() + 1000)) });
+    if (isStaff() && sample.exporter && present(sample.exporter.id)) query.set('exporter', sample.exporter.id);
+    if (after) query.set('after', after);
+    const body = await api('/api/v1/certificates?' + query.toString());
+    found = (body.items || []).find((c) => c.sample === sample.number) || null;
+    after = body.next || null;
+    if (!after) break;
+  }
+  for (let hops = 0; found && found.superseded_by && hops < 20; hops += 1) {
+    found = await api(certificateApi(found.superseded_by));
+  }
+  return found;
+}
+
+function certificateSummary(c) {
+  return h('div', { class: 'cert-summary' },
+    h('a', { href: certificateHref(c.number), class: 'sample-link' }, c.number),
+    certificateStatusBadge(c.status),
+    h('span', {}, certificateKindLabel(c.kind)),
+    verdictChip(c.verdict),
+    h('span', { class: 'muted' }, 'issued ', timeElement(c.issued_at), c.signatory ? ` by ${c.signatory}` : ''),
+    h('span', { class: 'label-links' }, certificatePdfLink(c.number), verifyPageLink(c.number)));
+}
+
+function certificateSection(sample, ctx) {
+  if (sample.status !== 'ready' && sample.status !== 'issued') return null;
+  const heading = h('h2', { id: 'certificate-h', tabindex: '-1' }, 'Certificate');
+  if (sample.status === 'issued') {
+    const holder = h('div', { 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Looking up the certificate…'));
+    const listHref = hashWithParams('#/certificates', {
+      exporter: isStaff() && sample.exporter ? sample.exporter.id : '',
+      from: sample.issued_at ? sample.issued_at.slice(0, 10) : '',
+    });
+    findSampleCertificate(sample).then((c) => {
+      holder.replaceChildren(c ? certificateSummary(c) : h('p', {},
+        'Issued ', sample.issued_at ? timeElement(sample.issued_at) : '', '. ',
+        h('a', { href: listHref }, 'Find its certificate in the list'), '.'));
+    }).catch((error) => {
+      if (error instanceof ApiError && error.authRequired) return;
+      holder.replaceChildren(h('p', {}, 'The certificate could not be looked up. ', h('a', { href: listHref }, 'Open the certificates list'), '.'));
+    });
+    return h('section', { class: 'card', 'aria-labelledby': 'certificate-h' }, heading, holder);
+  }
+  const overall = sample.verdict && sample.verdict.overall;
+  const kind = certificateKindLabel(plannedKind(overall)).toLowerCase();
+  if (!hasRole('signatory')) {
+    return h('section', { class: 'card', 'aria-labelledby': 'certificate-h' }, heading,
+      h('p', { class: 'muted' }, `Every test is approved: an authorised signatory can now issue its ${kind}.`));
+  }
+  const { form } = signedActForm({
+    label: `Issue the ${kind} of ${sample.number}`,
+    intro: `Every test is approved: this issues a ${kind}, signed in your name, and the sample becomes issued.`,
+    submitLabel: `Sign and issue ${kind}`,
+    reasonRequired: false,
+    reasonHint: 'Recorded with the signature.',
+    send: (body, submission) => write(`/api/v1/samples/${encodeURIComponent(sample.number)}/certificate`, {
+      body, submission, action: 'issue certificates',
+    }),
+    onDone: ({ data }) => {
+      pendingNotice = { title: `${data.number} issued`, detail: `${certificateKindLabel(data.kind)} for sample ${sample.number}.` };
+      location.hash = certificateHref(data.number);
+    },
+    reload: ctx.reload,
+  });
+  return h('section', { class: 'card', 'aria-labelledby': 'certificate-h' }, heading, form);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Session: who is signed in, the CSRF token, the sign-in screen and sign-out
 // ---------------------------------------------------------------------------------------------
 
@@ -2672,7 +3355,7 @@ function renderNotAllowed(view, action, detail) {
 
 // ---------------------------------------------------------------------------------------------
 // Routing (URL hash: #/samples, #/samples?status=…, #/samples/<number>, #/new, #/worklist?…,
-// #/tests/<id>, #/organizations, #/audit?…)
+// #/tests/<id>, #/organizations, #/audit?…, #/certificates?…, #/certificates/issue, #/certificates/<number>)
 // ---------------------------------------------------------------------------------------------
 
 let navigation = 0;        // increases on every route change; stale async work checks it
@@ -2741,6 +3424,16 @@ async function route() {
     setActiveNav('audit');
     if (canSeeAudit()) renderAudit(view, params, isCurrent);
     else renderNotAllowed(view, 'read the audit trail', 'The audit trail is for auditors and administrators.');
+  } else if (parts[0] === 'certificates' && parts.length === 1) {
+    setActiveNav('certificates');
+    renderCertificates(view, params, isCurrent);
+  } else if (parts[0] === 'certificates' && parts.length === 2 && parts[1] === 'issue') {
+    setActiveNav('certificates');
+    if (hasRole('signatory')) work = renderIssueBatch(view, isCurrent);
+    else renderNotAllowed(view, 'issue certificates', 'Issuing certificates needs the signatory role.');
+  } else if (parts[0] === 'certificates' && parts.length === 2) {
+    setActiveNav('certificates');
+    work = renderCertificatePage(view, parts[1], isCurrent);
   } else {
     setActiveNav('');
     document.title = 'Not found · Pramaan';

@@ -248,6 +248,7 @@ std::vector<TestRecord> InMemorySampleStore::MakeTests(const NewSample& sample, 
     t.standard = p.standard;
     t.clause = p.clause;
     t.property = p.property;
+    t.property_key = p.property_key;
     t.label = p.label;
     t.method = p.method;
     t.part = p.part;

@@ -97,7 +97,8 @@ struct TestRecord {
   std::string standard;     // "REACH Annex XVII"
   std::string clause;       // "entry 47"
   std::string property;
-  std::string label;  // short name for decisions ("Cr(VI)")
+  std::string property_key;  // the catalog's key of the property ("chromium-vi"): instrument files name it
+  std::string label;         // short name for decisions ("Cr(VI)")
   std::string method;
   std::string part;      // "upper", "whole", ...
   std::string material;  // "leather", "" for the whole product

@@ -129,6 +129,7 @@ TestRecord TestFromRow(sql::ResultSet& rs) {
   t.standard = rs.getString("standard");
   t.clause = rs.getString("clause");
   t.property = rs.getString("property");
+  t.property_key = rs.getString("property_key");
   t.method = rs.getString("method");
   t.label = rs.getString("label");
   t.part = rs.getString("part");
@@ -173,7 +174,7 @@ constexpr const char* kSampleColumns =
     " JOIN organizations o ON o.id = s.exporter_id ";
 constexpr const char* kTestColumns =
     "SELECT t.*, s.number, s.decision_rule AS sample_rule, s.due_date AS sample_due, s.received_at AS"
-    " sample_received_at, o.name AS exporter_name, r.code AS requirement_code, a.username AS assignee_name,"
+    " sample_received_at, o.name AS exporter_name, r.code AS requirement_code, r.property_key, a.username AS assignee_name,"
     " i.new_test_id AS replaced_by, i.reason AS invalidation_reason"
     " FROM tests t JOIN samples s ON s.id = t.sample_id JOIN organizations o ON o.id = s.exporter_id"
     " JOIN requirements r ON r.id = t.requirement_id LEFT JOIN users a ON a.id = t.assignee_id"
@@ -181,7 +182,8 @@ constexpr const char* kTestColumns =
 // A test on its own, as the write path reads it before changing it: only the joins it needs (the
 // names and the retest link are for display, which reads whole samples).
 constexpr const char* kTestForWrite =
-    "SELECT t.*, s.number, s.decision_rule AS sample_rule, r.code AS requirement_code, NULL AS assignee_name,"
+    "SELECT t.*, s.number, s.decision_rule AS sample_rule, r.code AS requirement_code, r.property_key,"
+    " NULL AS assignee_name,"
     " NULL AS replaced_by, NULL AS invalidation_reason FROM tests t JOIN samples s ON s.id = t.sample_id"
     " JOIN requirements r ON r.id = t.requirement_id ";
 constexpr const char* kResultColumns =
