@@ -523,6 +523,16 @@ Result<store::CertificateQuery> ReadQuery(const Request& req) {
       (std::string(bound) == "from" ? q.from : q.to) = *t;
   }
   q.after = req.Query("after");
+  q.sample = req.Query("sample");
+  if (req.HasQuery("limit")) {
+    const std::string v = req.Query("limit");
+    int n = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec == std::errc() && end == v.data() + v.size() && n >= 1 && n <= 200)
+      q.limit = n;
+    else
+      errors.push_back({"limit", "must be a whole number from 1 to 200"});
+  }
   if (!errors.empty()) return Status::InvalidArgument("invalid query parameters", std::move(errors));
   return q;
 }

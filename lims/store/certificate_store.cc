@@ -218,10 +218,13 @@ Result<std::vector<CertificateRecord>> CertificateStore::List(const CertificateQ
   try {
     Statement ps = Prepare(c_, std::string(kColumns) +
                                    "WHERE (? IS NULL OR c.exporter_id = ?) AND (? IS NULL OR c.issued_at >= ?)"
-                                   " AND (? IS NULL OR c.issued_at < ?) AND c.number > ? ORDER BY c.number LIMIT ?");
+                                   " AND (? IS NULL OR c.issued_at < ?) AND (? = '' OR s.number = ?) AND c.number > ?"
+                                   " ORDER BY c.number LIMIT ?");
     int i = BindOptionalTwice(*ps, 1, q.exporter_id);
     i = BindOptionalTwice(*ps, i, q.from);
     i = BindOptionalTwice(*ps, i, q.to);
+    ps->setString(i++, q.sample);
+    ps->setString(i++, q.sample);
     ps->setString(i++, q.after);
     ps->setInt(i, q.limit);
     Rows rs(ps->executeQuery());

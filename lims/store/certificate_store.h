@@ -39,6 +39,7 @@ struct CertificateQuery {
   std::optional<int64_t> exporter_id;
   std::optional<Timestamp> from;  // issued_at ≥ from
   std::optional<Timestamp> to;    // issued_at < to
+  std::string sample;             // the sample's number ("" = every sample): its certificates, amendments included
   std::string after;              // keyset cursor: the last number of the previous page
   int limit = 50;
 };

@@ -559,6 +559,11 @@ TEST_F(CertificateTest, BatchIssuesConsecutiveNumbersAllOrNothing) {
   EXPECT_EQ(signatures.size(), 3u);
   // A sample already issued cannot be in a later batch.
   EXPECT_EQ(batch({ready[1]}).status, 409);
+  // The list finds a sample's certificates and pages as asked.
+  EXPECT_EQ(ListedNumbers(tech_, "?sample=" + ready[1]),
+            std::vector<std::string>{JsonString(certificates[1], "number")});
+  EXPECT_EQ(ListedNumbers(tech_, "?limit=1").size(), 1u);
+  EXPECT_EQ(As(tech_, "GET", "/api/v1/certificates?limit=0").status, 400);
 }
 
 // ---- 4. Public verification ----
