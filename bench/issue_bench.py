@@ -9,6 +9,10 @@
       Issues the certificates of COUNT samples (lines SKIP .. SKIP+COUNT-1 of NUMBERS_FILE), THREADS
       client threads each with one keep-alive connection and its own share of the samples, all
       starting together. Prints "RESULT threads=.. issued=.. wall_s=.. per_s=.. p50_ms=.. p99_ms=..".
+  issue_bench.py batch URL SIGNATORY_TOKEN PASSWORD NUMBERS_FILE THREADS COUNT BATCH [SKIP]
+      The same samples issued through POST /api/v1/certificates/batch, BATCH samples a request (one
+      re-authentication each). Prints "RESULT batch=.. threads=.. issued=.. wall_s=.. per_s=.."
+      with per_s in certificates and p50/p99 per request.
   issue_bench.py weasyprint N
       Renders a one-page A4 certificate (15-row table, DejaVu fonts) with WeasyPrint in-process, one
       warm-up then N timed renders; prints "RESULT weasyprint renders=.. p50_ms=.. p95_ms=.. bytes=..".
@@ -111,6 +115,40 @@ def issue(url, token, password, numbers_file, threads, count, skip=0):
           f"p50_ms={percentile(all_ms, 50):.1f} p99_ms={percentile(all_ms, 99):.1f} max_ms={all_ms[-1]:.1f}")
 
 
+def batch(url, token, password, numbers_file, threads, count, size, skip=0):
+    with open(numbers_file) as f:
+        numbers = [line.strip() for line in f if line.strip()][skip:skip + count]
+    if len(numbers) < count:
+        sys.exit(f"batch: only {len(numbers)} samples left, {count} wanted")
+    shares = [numbers[i::threads] for i in range(threads)]
+    latencies, errors, issued = [[] for _ in range(threads)], [], [0] * threads
+    barrier = threading.Barrier(threads + 1)
+    def work(i):
+        c = Client(url, token)
+        c.conn.connect()
+        barrier.wait()
+        share = shares[i]
+        for k in range(0, len(share), size):
+            t0 = time.perf_counter()
+            s, b = c.post("/api/v1/certificates/batch", {"samples": share[k:k + size], "password": password})
+            latencies[i].append((time.perf_counter() - t0) * 1000.0)
+            if s != 201:
+                errors.append(f"batch at {share[k]}: {s} {b[:300]}"); return
+            issued[i] += json.loads(b)["count"]
+    pool = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+    for th in pool: th.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for th in pool: th.join()
+    wall = time.perf_counter() - start
+    if errors:
+        sys.exit("batch failed: " + errors[0])
+    all_ms = sorted(x for l in latencies for x in l)
+    total = sum(issued)
+    print(f"RESULT batch={size} threads={threads} issued={total} wall_s={wall:.3f} per_s={total / wall:.2f} "
+          f"request_p50_ms={percentile(all_ms, 50):.1f} request_p99_ms={percentile(all_ms, 99):.1f}")
+
+
 def certificate_html():
     rows = []
     for i in range(1, 16):
@@ -166,6 +204,9 @@ if __name__ == "__main__":
     mode, args = sys.argv[1], sys.argv[2:]
     if mode == "prepare":
         prepare(args[0], args[1], args[2], args[3], int(args[4]), args[5], int(args[6]) if len(args) > 6 else 4)
+    elif mode == "batch":
+        batch(args[0], args[1], args[2], args[3], int(args[4]), int(args[5]), int(args[6]),
+              int(args[7]) if len(args) > 7 else 0)
     elif mode == "issue":
         issue(args[0], args[1], args[2], args[3], int(args[4]), int(args[5]), int(args[6]) if len(args) > 6 else 0)
     elif mode == "weasyprint":

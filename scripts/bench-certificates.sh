@@ -18,7 +18,11 @@
 #
 #   scripts/bench-certificates.sh
 #
+# Batches (POST /api/v1/certificates/batch, one re-authentication per BATCH certificates) run at 1
+# and 2 client threads with cheap Argon2, and once more with the production Argon2.
+#
 # Environment: RUNS (issue_bench operations per thread, 100), ISSUES (certificates per HTTP run, 60),
+# BATCH (certificates per batch request, 25), BATCH_ISSUES (certificates per batch run, 200),
 # WEASY_N (10), WRK_SECONDS (10), SKIP_BUILD=1 (use build-bench as it is), KEEP=1 (keep the temp dir).
 # The machine is small and shared: figures are noisy; run twice before trusting a difference.
 set -euo pipefail
@@ -30,6 +34,9 @@ ISSUES=${ISSUES:-60}
 WEASY_N=${WEASY_N:-10}
 WRK_SECONDS=${WRK_SECONDS:-10}
 PROD_ISSUES=5
+BATCH=${BATCH:-25}
+BATCH_ISSUES=${BATCH_ISSUES:-200}
+PROD_BATCH=$((BATCH * 4))
 BUILD=build-bench
 BENCH=$ROOT/$BUILD/bench/issue_bench
 LIMSD=$ROOT/$BUILD/lims/server/limsd
@@ -163,7 +170,8 @@ ORG=$(api POST /api/v1/organizations "$ADMIN" \
 
 # --- 2. issuing over HTTP -----------------------------------------------------------------------
 THREADS_LIST=(1 2 4)
-K=$((ISSUES * ${#THREADS_LIST[@]} + PROD_ISSUES + 2))
+BATCH_THREADS=(1 2)
+K=$((ISSUES * ${#THREADS_LIST[@]} + BATCH_ISSUES * ${#BATCH_THREADS[@]} + PROD_ISSUES + PROD_BATCH + 2))
 log "preparing $K approved samples"
 timeout 1200 python3 "$CLIENT" prepare "$URL" "$TECH" "$REVIEWER" "$ORG" "$K" "$TMP/samples" 4
 # One untimed issue first: the first certificate warms limsd's caches and connections.
@@ -173,6 +181,11 @@ echo "== 2. POST /api/v1/samples/{number}/certificate, $ISSUES per run, Argon2 t
 for t in "${THREADS_LIST[@]}"; do
   timeout 900 python3 "$CLIENT" issue "$URL" "$SIGNATORY" "$PW" "$TMP/samples" "$t" "$ISSUES" "$SKIP"
   SKIP=$((SKIP + ISSUES))
+done
+echo "== 2a. POST /api/v1/certificates/batch, $BATCH a request, $BATCH_ISSUES certificates per run, cheap Argon2"
+for t in "${BATCH_THREADS[@]}"; do
+  timeout 900 python3 "$CLIENT" batch "$URL" "$SIGNATORY" "$PW" "$TMP/samples" "$t" "$BATCH_ISSUES" "$BATCH" "$SKIP"
+  SKIP=$((SKIP + BATCH_ISSUES))
 done
 NUMBER=$(api GET "/api/v1/certificates?limit=1" "$ADMIN" |
   python3 -c 'import json,sys; d=json.load(sys.stdin); l=d if isinstance(d,list) else next(v for v in d.values() if isinstance(v,list)); print(l[0]["number"])')
@@ -232,3 +245,6 @@ SIGNATORY=$(login benchsignatory)  # upgrades the stored hash to the production 
 sql -e "SELECT LEFT(password_hash, 32) FROM pramaan.users WHERE username = 'benchsignatory'" 2>/dev/null |
   sed 's/^/  signatory hash now /' || true
 timeout 300 python3 "$CLIENT" issue "$URL" "$SIGNATORY" "$PW" "$TMP/samples" 1 "$PROD_ISSUES" "$SKIP"
+SKIP=$((SKIP + PROD_ISSUES))
+echo "== 2c. batches of $BATCH with production Argon2: one re-authentication per batch, 1 thread"
+timeout 300 python3 "$CLIENT" batch "$URL" "$SIGNATORY" "$PW" "$TMP/samples" 1 "$PROD_BATCH" "$BATCH" "$SKIP"
