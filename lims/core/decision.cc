@@ -195,9 +195,12 @@ Result<Observation> ParseObservation(const Limit& limit, std::string_view text) 
     o.kind = Observation::Kind::kNotDetected;
     return o;
   }
-  if (limit.comparator == Comparator::kNotDetected && text.substr(0, 1) == "<") {
-    // "<0.5": below the laboratory's own quantification limit; whether that bound is low enough
-    // to show compliance is checked once it is in the limit's unit.
+  const bool upper_limit = limit.comparator == Comparator::kNotDetected || limit.comparator == Comparator::kLess ||
+                           limit.comparator == Comparator::kLessOrEqual;
+  if (upper_limit && text.substr(0, 1) == "<") {
+    // "<0.5": below the laboratory's own quantification limit (an analytical instrument's "< LOQ");
+    // whether that bound is low enough to show compliance with the limit is checked once it is in
+    // the limit's unit.
     Result<Decimal> bound = Decimal::Parse(text.substr(1));
     if (!bound.ok()) return Status::InvalidArgument("must be a decimal, \"nd\" or \"<\" followed by a decimal");
     o.kind = Observation::Kind::kNotDetected;

@@ -437,6 +437,23 @@ TEST(DecideNotDetected, TheLabsOwnQuantificationLimitIsShown) {
   EXPECT_EQ(d.explanation, "Cr(VI) not detected (< 2.5 mg/kg) (REACH Annex XVII entry 47; simple acceptance): PASS");
 }
 
+TEST(DecideNotDetected, BelowQuantificationAlsoMeetsAnUpperLimit) {
+  // An analytical instrument reports "< LOQ" for any analyte; under a "≤ 1 mg/kg" or "< 1 mg/kg"
+  // limit a bound at or below the limit shows compliance.
+  for (Comparator c : {Comparator::kLessOrEqual, Comparator::kLess}) {
+    const Limit limit = MakeLimit(c, "1", "mg/kg");
+    Result<Observation> o = ParseObservation(limit, "<0.5");
+    ASSERT_OK(o);
+    EXPECT_EQ(o->kind, Observation::Kind::kNotDetected);
+    EXPECT_EQ(o->value, D("0.5"));
+    const Decision d = Decide(kChromium, limit, Combine::kMean, Rule("simple"), {*o}, std::nullopt);
+    EXPECT_EQ(d.verdict, P);
+    EXPECT_NE(d.explanation.find("not detected (< 0.5 mg/kg)"), std::string::npos) << d.explanation;
+  }
+  // A lower limit cannot be shown by "below something".
+  EXPECT_FALSE(ParseObservation(MakeLimit(Comparator::kGreaterOrEqual, "1", "N/mm"), "<0.5").ok());
+}
+
 TEST(DecideNotDetected, RejectsMalformedBelowForms) {
   const Limit limit = MakeLimit(Comparator::kNotDetected, "3", "mg/kg");
   for (const char* text : {"<", "< 3", "<abc", "<3,0", "n.d.", "nd ", "", "pass"}) {
@@ -461,14 +478,16 @@ TEST(DecideNotDetected, AMeasuredSpecimenAmongNdDecides) {
 }
 
 TEST(DecideNotDetected, OtherComparatorsWantNumbers) {
+  // Upper limits also take "<LOQ" (BelowQuantificationAlsoMeetsAnUpperLimit), never a bare "nd".
   for (Comparator c : {Comparator::kLess, Comparator::kLessOrEqual, Comparator::kRange}) {
     const Limit limit = MakeLimit(c, "3", "mg/kg");
-    for (const char* text : {"nd", "<3", "pass", "", "3,1", "1e2"}) {
+    for (const char* text : {"nd", "pass", "", "3,1", "1e2"}) {
       Result<Observation> o = ParseObservation(limit, text);
       ASSERT_FALSE(o.ok()) << text;
       EXPECT_EQ(o.status().code(), Status::Code::kInvalidArgument) << text;
     }
   }
+  EXPECT_FALSE(ParseObservation(MakeLimit(Comparator::kRange, "3", "mg/kg"), "<3").ok());
 }
 
 TEST(DecisionRuleToken, RoundTrips) {

@@ -332,8 +332,12 @@ TEST(ParseResultEntry, BelowABoundAboveTheLimitProvesNothing) {
 }
 
 TEST(ParseResultEntry, NotDetectedFormsNeedANotDetectedRequirement) {
+  // A bare "nd" says nothing about how low the value is; "<LOQ" does (it meets an upper limit).
   TestRecord test = ChromiumTest();
   test.limit = MakeLimit(Comparator::kLess, "3", "mg/kg");
+  ASSERT_TRUE(ParseResultEntry(test, Entry({"<3"})).ok());
+  ASSERT_FALSE(ParseResultEntry(test, Entry({"<4"})).ok());
+  test.limit = MakeLimit(Comparator::kGreaterOrEqual, "3", "mg/kg");
   for (const char* value : {"nd", "<3"}) {
     Result<ParsedResult> r = ParseResultEntry(test, Entry({value}));
     ASSERT_FALSE(r.ok()) << value;
