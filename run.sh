@@ -20,5 +20,9 @@ fi
 # Certificates are signed with a demo lab CA and key made once under var/keys (the private key is
 # mode 0600); production sets LIMS_SIGNING_KEY and LIMS_SIGNING_CERT instead.
 if [[ -z ${LIMS_SIGNING_KEY:-} ]]; then export LIMS_SIGNING_DEMO_DIR=${LIMS_SIGNING_DEMO_DIR:-$PWD/var/keys}; fi
+# Instrument PCs drop result files into var/drop/<instrument id>/; they are imported as the
+# technician account "instruments" once an administrator has created it (docs/instruments/imports.md).
+export LIMS_INSTRUMENTS_DROP_DIR=${LIMS_INSTRUMENTS_DROP_DIR:-$PWD/var/drop}
+export LIMS_INSTRUMENTS_DROP_USER=${LIMS_INSTRUMENTS_DROP_USER:-instruments}
 echo "Pramaan is starting on http://localhost:${LIMS_HTTP_PORT:-8080} (Ctrl-C to stop)"
 exec build/lims/server/limsd

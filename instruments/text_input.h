@@ -38,6 +38,7 @@ class TextInput {
  private:
   bool Fill();
   bool DecodeUtf16(std::string& line);
+  bool TakeLine(size_t length, bool non_ascii, std::string& line);
   bool Fail(std::string reason);
 
   std::istream& in_;

@@ -3,6 +3,7 @@
 # build-fuzz/, then runs each target for a fixed time.
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     default: 60 seconds each, every target
+#   FUZZ_BUILD_DIR=DIR scripts/fuzz.sh ...     build in DIR instead of build-fuzz/
 #
 # The seeds in fuzz/corpus/TARGET are copied to var/fuzz/corpus/TARGET, which the fuzzer grows (the
 # repository stays clean, and later runs start from what earlier ones found). Crash, leak, timeout
@@ -11,7 +12,8 @@
 # Prints executions, coverage and crashes per target; exits 1 when any target produced an artifact.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-ALL_TARGETS=(fuzz_request fuzz_json_body fuzz_decimal fuzz_catalog fuzz_sql_script)
+ALL_TARGETS=(fuzz_request fuzz_json_body fuzz_decimal fuzz_catalog fuzz_sql_script fuzz_slip_result
+             fuzz_analytical_table fuzz_utm_curve fuzz_text_input)
 
 SECONDS_EACH=${1:-60}
 if [[ ! "$SECONDS_EACH" =~ ^[0-9]+$ ]] || ((SECONDS_EACH < 1)); then
@@ -32,7 +34,7 @@ CXX=${FUZZ_CXX:-clang++}
 command -v "$CXX" >/dev/null || { echo "fuzz.sh: $CXX not found (apt-get install clang)" >&2; exit 2; }
 
 # Every library gets coverage and sanitizer instrumentation; the targets add libFuzzer's main.
-BUILD="$ROOT/build-fuzz"
+BUILD=${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
 INSTRUMENT="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 echo "== configuring $BUILD ($CXX, ASan + UBSan + libFuzzer)"
 cmake -S "$ROOT" -B "$BUILD" -Wno-dev \

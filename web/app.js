@@ -2174,6 +2174,74 @@ function renderOrganizations(view, isCurrent) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Instruments: the register, and what is due or overdue for calibration (GET /instruments?due_within=)
+// ---------------------------------------------------------------------------------------------
+
+// Days until the calibration is due, in words (not colour alone) once it has passed.
+function instrumentDue(item) {
+  if (!present(item.next_due)) return h('span', { class: 'overdue' }, 'no valid calibration');
+  const days = item.days_until_due;
+  if (days < 0) return h('span', { class: 'due overdue' }, item.next_due, h('span', { class: 'due-flag' }, ` overdue by ${-days} d`));
+  return h('span', { class: 'due' }, item.next_due, h('span', { class: 'cell-sub' }, days === 0 ? 'due today' : `in ${days} d`));
+}
+
+function instrumentRow(item) {
+  const check = item.last_check;
+  const refusals = item.refusals || [];
+  return h('tr', {},
+    h('th', { scope: 'row', 'data-label': 'Instrument' }, item.name,
+      h('span', { class: 'cell-sub mono' }, `#${item.id} · ${item.serial}`)),
+    h('td', { 'data-label': 'Type' }, humanize(item.type)),
+    h('td', { 'data-label': 'Status' }, statusBadge(item.status)),
+    h('td', { 'data-label': 'Calibration due' }, instrumentDue(item)),
+    h('td', { 'data-label': 'Last check' }, check ? `${check.date} ${check.result}` : h('span', { class: 'muted' }, '—')),
+    h('td', { 'data-label': 'Usable today' }, refusals.length === 0 ? 'Yes'
+      : h('span', { class: 'overdue', title: refusals.join('\n') }, refusals.map((r) => r.split(':')[0]).join('; '))),
+    h('td', { 'data-label': 'Location' }, item.location || h('span', { class: 'muted' }, '—')));
+}
+
+function renderInstruments(view, params, isCurrent) {
+  document.title = 'Instruments · Pramaan';
+  const due = params.get('due_within') || '';
+  const tbody = h('tbody');
+  const countLine = h('p', { class: 'list-count', 'aria-live': 'polite' }, 'Loading instruments…');
+  const chips = h('div', { class: 'chips', role: 'group', 'aria-label': 'Show' },
+    [{ value: '', label: 'All' }, { value: '30d', label: 'Due within 30 days or overdue' }].map((c) => {
+      const chip = h('button', { type: 'button', class: 'chip', 'aria-pressed': String(c.value === due) }, c.label);
+      chip.addEventListener('click', () => navigateTo(hashWithParams('#/instruments', { due_within: c.value })));
+      return chip;
+    }));
+  view.append(
+    h('div', { class: 'page-head' },
+      h('div', { class: 'title-block' },
+        h('h1', { tabindex: '-1' }, 'Instruments'),
+        h('p', { class: 'subtitle' }, 'Equipment, its calibration and checks; results need an instrument usable on the test date.'))),
+    chips,
+    h('div', { class: 'card table-card' }, h('div', { class: 'table-wrap' }, h('table', { class: 'data-table' },
+      h('caption', { class: 'visually-hidden' }, 'Instruments'),
+      h('thead', {}, h('tr', {}, ['Instrument', 'Type', 'Status', 'Calibration due', 'Last check', 'Usable today', 'Location']
+        .map((c) => h('th', { scope: 'col' }, c)))),
+      tbody))),
+    h('div', { class: 'list-foot' }, countLine));
+  const load = async () => {
+    try {
+      const body = await api(due ? `/api/v1/instruments?due_within=${encodeURIComponent(due)}` : '/api/v1/instruments');
+      if (!isCurrent()) return;
+      const items = body.items || [];
+      tbody.replaceChildren(...items.map(instrumentRow));
+      const overdue = items.filter((i) => !present(i.next_due) || i.days_until_due < 0).length;
+      countLine.textContent = items.length === 0 ? (due ? 'Nothing is due for calibration.' : 'No instruments registered yet.')
+        : `${items.length} instrument${items.length === 1 ? '' : 's'} as of ${body.as_of}; ${overdue} without a valid calibration.`;
+    } catch (error) {
+      if (!isCurrent()) return;
+      countLine.textContent = 'The instruments could not be loaded.';
+      showProblem(error);
+    }
+  };
+  return load();
+}
+
+// ---------------------------------------------------------------------------------------------
 // Screen 6: audit trail (auditors, admins)
 // ---------------------------------------------------------------------------------------------
 
@@ -3084,6 +3152,11 @@ function canSeeAudit() {
   return hasRole('auditor') || hasRole('admin');
 }
 
+// The instrument registry: the people who use or audit the equipment (not signatories, exporters).
+function canSeeInstruments() {
+  return ['technician', 'reviewer', 'admin', 'auditor'].some(hasRole);
+}
+
 // Staff may open the preliminary report; exporters (who hold no other role) may not.
 function isStaff() {
   return session.authDisabled || session.roles.some((r) => STAFF_ROLES.includes(r));
@@ -3115,6 +3188,7 @@ function renderUser() {
   document.getElementById('nav-worklist').hidden = !hasRole('technician');
   document.getElementById('nav-orgs').hidden = !canSeeOrganizations();
   document.getElementById('nav-audit').hidden = !canSeeAudit();
+  document.getElementById('nav-instruments').hidden = !canSeeInstruments();
   box.hidden = !signedIn;
   if (!signedIn) return;
   const user = session.user;
@@ -3424,6 +3498,10 @@ async function route() {
     setActiveNav('audit');
     if (canSeeAudit()) renderAudit(view, params, isCurrent);
     else renderNotAllowed(view, 'read the audit trail', 'The audit trail is for auditors and administrators.');
+  } else if (parts[0] === 'instruments' && parts.length === 1) {
+    setActiveNav('instruments');
+    if (canSeeInstruments()) work = renderInstruments(view, params, isCurrent);
+    else renderNotAllowed(view, 'see the instruments', 'The instrument register is for lab staff who use or audit it.');
   } else if (parts[0] === 'certificates' && parts.length === 1) {
     setActiveNav('certificates');
     renderCertificates(view, params, isCurrent);

@@ -179,6 +179,7 @@ struct ResultEntry {
   std::string instrument;
   std::optional<std::string> temperature_c;
   std::optional<std::string> humidity_pct;
+  std::optional<Timestamp> tested_at;  // when measured, if not now (an instrument file's test date)
 };
 
 // An entry checked against its test, with its observations converted to the limit's unit.

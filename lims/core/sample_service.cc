@@ -131,7 +131,12 @@ Result<ResultRecord> SampleService::EnterResult(int64_t test_id, const ResultEnt
   if (!parsed.ok()) return parsed.status();
   const Timestamp now = clock_.Now();
   if (options_.instruments != nullptr && !entry.instrument.empty()) {
-    LIMS_RETURN_IF_ERROR(options_.instruments->CheckUsable(entry.instrument, *test, now));
+    // The gate judges the instrument on the day of the measurement: an imported file's test date.
+    if (entry.tested_at && *entry.tested_at > now) {
+      return Status::Unprocessable("the test date is in the future", {{"tested_at", "is after now"}});
+    }
+    LIMS_RETURN_IF_ERROR(
+        options_.instruments->CheckUsable(entry.instrument, *test, entry, entry.tested_at.value_or(now)));
   }
   const Decision decision = DecideTest(*test, *parsed);
   ResultRecord record = std::move(parsed).value().record;

@@ -11,7 +11,6 @@
 #include "lims/auth/password.h"
 #include "lims/core/catalog.h"
 #include "lims/core/clock.h"
-#include "lims/core/instrument_gate.h"
 #include "lims/core/lab.h"
 #include "lims/core/organization.h"
 #include "lims/core/rate_limit.h"
@@ -38,7 +37,6 @@ struct AppContext {
   std::chrono::seconds session_ttl{8 * 3600};
   bool tls = false;                                       // cookies get Secure
   std::vector<District> districts;                        // catalog/districts.json: organisations name one of these
-  InstrumentGate* instrument_gate = nullptr;              // the calibration gate (instruments issue); null: none
   std::string public_base_url = "http://localhost:8080";  // for QR codes on labels and certificates
   // The lab's signing key (PAdES) and the credential key (JWS); null: certificates cannot be issued.
   const reports::SigningKey* signing_key = nullptr;

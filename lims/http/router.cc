@@ -34,8 +34,19 @@ bool Access::Allows(const Principal& p) const {
   return std::any_of(roles.begin(), roles.end(), [&](Role r) { return p.Has(r); });
 }
 
-void Router::Add(std::string method, const std::string& pattern, Access access, Handler handler) {
-  routes_.push_back({std::move(method), pattern, SplitPath(pattern), std::move(access), std::move(handler)});
+void Router::Add(std::string method, const std::string& pattern, Access access, Handler handler,
+                 size_t max_body_bytes) {
+  routes_.push_back(
+      {std::move(method), pattern, SplitPath(pattern), std::move(access), std::move(handler), max_body_bytes});
+}
+
+size_t Router::BodyLimit(const std::string& method, const std::string& path) const {
+  const std::vector<std::string> segments = SplitPath(path);
+  std::map<std::string, std::string> params;
+  for (const Route& r : routes_) {
+    if (r.max_body_bytes > 0 && r.method == method && MatchSegments(r, segments, &params)) return r.max_body_bytes;
+  }
+  return 0;
 }
 
 std::vector<Router::Entry> Router::Entries() const {

@@ -34,7 +34,9 @@ struct Access {
 
 class Router {
  public:
-  void Add(std::string method, const std::string& pattern, Access access, Handler handler);
+  // `max_body_bytes`: a larger request body this route accepts (an instrument file); 0 = the
+  // server's default.
+  void Add(std::string method, const std::string& pattern, Access access, Handler handler, size_t max_body_bytes = 0);
 
   struct Match {
     const Handler* handler = nullptr;  // null: no route for this method
@@ -43,6 +45,8 @@ class Router {
     std::vector<std::string> allowed;  // methods of the matching path (405's Allow header)
   };
   Match Find(const std::string& method, const std::string& path) const;
+  // The body limit of the route `method path` matches (0: none of its own, or no route).
+  size_t BodyLimit(const std::string& method, const std::string& path) const;
 
   // Every route, for the OpenAPI document and the docs: "GET /health".
   std::vector<std::string> Describe() const;
@@ -61,6 +65,7 @@ class Router {
     std::vector<std::string> segments;
     Access access;
     Handler handler;
+    size_t max_body_bytes = 0;
   };
   static bool MatchSegments(const Route& r, const std::vector<std::string>& path,
                             std::map<std::string, std::string>* params);

@@ -19,10 +19,14 @@ void AddOrganizationRoutes(Router& router, AppContext& context);
 void AddAuditRoutes(Router& router, AppContext& context);
 // Certificates: issue, read, download, revoke, amend; public verification and the lab's keys.
 void AddCertificateRoutes(Router& router, AppContext& context);
+// Instrument result files: upload (technician), list, report and raw file (staff).
+void AddInstrumentImportRoutes(Router& router, AppContext& context);
 // GET /api/v1/standards, GET /api/v1/standards/{id}/requirements, POST /api/v1/test-plans
 void AddCatalogRoutes(Router& router, AppContext& context);
 // Login, logout, the caller's account, users and API tokens.
 void AddAuthRoutes(Router& router, AppContext& context);
+// The instrument registry: instruments, their status, calibrations and intermediate checks.
+void AddInstrumentRoutes(Router& router, AppContext& context);
 // The browser UI: GET / (web/index.html) and GET /static/{file} from context.web_dir.
 void AddWebRoutes(Router& router, AppContext& context);
 

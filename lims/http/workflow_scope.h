@@ -11,15 +11,18 @@
 #include "lims/http/app_context.h"
 #include "lims/http/problem.h"
 #include "lims/http/write_scope.h"
+#include "lims/store/instrument_store.h"
 #include "lims/store/mysql_sample_store.h"
 
 namespace lims::http {
 
-inline SampleService::Options ServiceOptions(AppContext& ctx, const Request& req, AuditSink* audit) {
+// `instruments`: the request's calibration gate, reading the registry on the request's connection.
+inline SampleService::Options ServiceOptions(AppContext& ctx, const Request& req, AuditSink* audit,
+                                             InstrumentGate* instruments) {
   SampleService::Options o;
   o.catalog = &ctx.catalog;
   o.audit = audit;
-  o.instruments = ctx.instrument_gate;
+  o.instruments = instruments;
   if (req.principal) o.user = {req.principal->user_id, req.principal->username};
   return o;
 }
@@ -31,7 +34,8 @@ Response WithSampleService(AppContext& ctx, const Request& req, Fn fn) {
   Result<store::ConnectionPool::Lease> lease = ctx.pool.Acquire();
   if (!lease.ok()) return ProblemFromStatus(lease.status());
   store::MysqlSampleStore store(lease->connection());
-  SampleService service(store, ctx.clock, ctx.lab.code, ServiceOptions(ctx, req, nullptr));
+  store::RegistryInstrumentGate gate(lease->connection(), ctx.lab.code);
+  SampleService service(store, ctx.clock, ctx.lab.code, ServiceOptions(ctx, req, nullptr, &gate));
   Response r = fn(service, store);
   if (r.status == 503) lease->MarkBroken();
   return r;
@@ -42,7 +46,8 @@ template <typename Fn>
 Response WithWorkflow(AppContext& ctx, const Request& req, Fn fn) {
   return RunWrite(ctx, req, [&](store::UnitOfWork& work) {
     store::MysqlSampleStore store(work.connection());
-    SampleService service(store, ctx.clock, ctx.lab.code, ServiceOptions(ctx, req, &work));
+    store::RegistryInstrumentGate gate(work.connection(), ctx.lab.code);  // reads inside the unit of work
+    SampleService service(store, ctx.clock, ctx.lab.code, ServiceOptions(ctx, req, &work, &gate));
     return fn(service, store);
   });
 }

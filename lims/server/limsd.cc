@@ -20,6 +20,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -32,6 +33,7 @@
 #include "lims/http/app_context.h"
 #include "lims/http/dispatcher.h"
 #include "lims/http/routes.h"
+#include "lims/server/drop_folder.h"
 #include "lims/server/settings.h"
 #include "lims/store/catalog_store.h"
 #include "lims/store/demo_data.h"
@@ -328,7 +330,6 @@ class Limsd final : public Poco::Util::ServerApplication {
                              .session_ttl = std::chrono::seconds(s.session_ttl_s),
                              .tls = !s.tls_cert.empty(),
                              .districts = std::move(districts).value(),
-                             .instrument_gate = nullptr,
                              .public_base_url = s.public_base_url,
                              .signing_key = keys->pdf ? &*keys->pdf : nullptr,
                              .credential_signer = keys->credential ? &*keys->credential : nullptr,
@@ -342,6 +343,8 @@ class Limsd final : public Poco::Util::ServerApplication {
     http::AddAuditRoutes(router, context);
     http::AddCertificateRoutes(router, context);
     http::AddCatalogRoutes(router, context);
+    http::AddInstrumentRoutes(router, context);
+    http::AddInstrumentImportRoutes(router, context);
     http::AddWebRoutes(router, context);
 
     Poco::Net::ServerSocket socket = Listen(s);
@@ -368,11 +371,32 @@ class Limsd final : public Poco::Util::ServerApplication {
                                {"db", s.db.Describe()},
                                {"lab", s.lab.code},
                                {"version", LIMS_VERSION}});
+    Result<std::unique_ptr<DropFolder>> drop = StartDropFolder(s, context, log);
+    if (!drop.ok()) {
+      server.stopAll(true);
+      threads.stopAll();
+      return Fail("drop folder: " + drop.status().message(), EXIT_CONFIG);
+    }
     waitForTerminationRequest();
     log.Info("limsd stopping");
+    drop->reset();  // joins its thread before the server and the pool go
     server.stopAll(true);
     threads.stopAll();  // joins the worker threads
     return EXIT_OK;
+  }
+
+  // The instrument drop folder, when configured.
+  static Result<std::unique_ptr<DropFolder>> StartDropFolder(const Settings& s, http::AppContext& ctx, log::Log& log) {
+    if (s.drop_dir.empty()) return std::unique_ptr<DropFolder>();
+    if (s.drop_user.empty()) return Status::InvalidArgument("instruments.drop_user must name a technician");
+    std::error_code error;
+    std::filesystem::create_directories(s.drop_dir, error);
+    if (error) return Status::InvalidArgument("instruments.drop_dir " + s.drop_dir + ": " + error.message());
+    auto drop =
+        std::make_unique<DropFolder>(ctx, log, s.drop_dir, s.drop_user, std::chrono::milliseconds(s.drop_poll_ms));
+    drop->Start();
+    log.Info("watching the instrument drop folder", {{"dir", s.drop_dir}, {"user", s.drop_user}});
+    return drop;
   }
 
   static void WritePortFile(const std::string& path, int port) {

@@ -78,6 +78,9 @@ void ReadRest(const Poco::Util::AbstractConfiguration& c, Settings* s) {
   s->signing_chain = c.getString("signing.chain", "");
   s->signing_demo_dir = c.getString("signing.demo_dir", "");
   s->verify_rate_per_minute = std::max(1, c.getInt("verify.rate_per_minute", s->verify_rate_per_minute));
+  s->drop_dir = c.getString("instruments.drop_dir", "");
+  s->drop_user = c.getString("instruments.drop_user", "");
+  s->drop_poll_ms = std::max(50, c.getInt("instruments.drop_poll_ms", s->drop_poll_ms));
   s->lab.code = c.getString("lab.code", "AGR");
   s->lab.name = c.getString("lab.name", "Footwear Testing Laboratory, Agra");
   s->lab.address = c.getString("lab.address", "Agra, Uttar Pradesh, India");

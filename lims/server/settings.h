@@ -52,6 +52,11 @@ struct Settings {
   std::string signing_chain;
   std::string signing_demo_dir;
   int verify_rate_per_minute = 120;  // public verification requests per client address
+  // Instrument drop folder (lims/server/drop_folder.h): watched when set; imports are recorded as
+  // drop_user (a technician's username).
+  std::string drop_dir;
+  std::string drop_user;
+  int drop_poll_ms = 2000;
   Lab lab;
   log::Options log;
   reports::FontSet fonts;

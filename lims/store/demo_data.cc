@@ -1,6 +1,8 @@
 #include "lims/store/demo_data.h"
 
 #include "lims/core/sample_service.h"
+#include "lims/store/demo_instruments.h"
+#include "lims/store/instrument_store.h"
 #include "lims/store/mysql_sample_store.h"
 #include "lims/store/unit_of_work.h"
 
@@ -77,7 +79,9 @@ NewSample PlannedBoot(int64_t exporter) {
   return s;
 }
 
-Status EnterFirstResult(SampleService& service, const SampleRecord& sample, const char* value) {
+// Names the first of `instruments` that may measure it (the service's gate checks it again).
+Status EnterFirstResult(SampleService& service, const SampleRecord& sample, const char* value,
+                        const std::vector<instruments::InstrumentRecord>& instruments, Timestamp now) {
   if (sample.tests.empty()) return Status::Ok();
   const TestRecord& t = sample.tests.front();
   ResultEntry entry;
@@ -87,18 +91,22 @@ Status EnterFirstResult(SampleService& service, const SampleRecord& sample, cons
   entry.remarks = "demo data";
   entry.temperature_c = "23.0";
   entry.humidity_pct = "50";
+  entry.instrument = DemoInstrumentFor(instruments, t, entry, now);
   return service.EnterResult(t.id, entry).status();
 }
 
 Status RegisterDemoSamples(MysqlSampleStore& store, UnitOfWork& work, const Clock& clock, const Lab& lab,
-                           const Catalog* catalog, int64_t agra, int64_t kanpur) {
-  SampleService service(store, clock, lab.code, SampleService::Options{catalog, &work, nullptr, {0, "system"}});
+                           const Catalog* catalog, int64_t agra, int64_t kanpur,
+                           const std::vector<instruments::InstrumentRecord>& instruments) {
+  // The results name the demo instruments that measured them, through the calibration gate.
+  RegistryInstrumentGate gate(work.connection(), lab.code);
+  SampleService service(store, clock, lab.code, SampleService::Options{catalog, &work, &gate, {0, "system"}});
   Result<SampleRecord> boot = service.Register(Boot(agra));
   if (!boot.ok()) return boot.status();
-  LIMS_RETURN_IF_ERROR(EnterFirstResult(service, *boot, "1.2"));
+  LIMS_RETURN_IF_ERROR(EnterFirstResult(service, *boot, "1.2", instruments, clock.Now()));
   Result<SampleRecord> sandal = service.Register(Sandal(kanpur));
   if (!sandal.ok()) return sandal.status();
-  LIMS_RETURN_IF_ERROR(EnterFirstResult(service, *sandal, "4.8"));
+  LIMS_RETURN_IF_ERROR(EnterFirstResult(service, *sandal, "4.8", instruments, clock.Now()));
   LIMS_RETURN_IF_ERROR(service.Register(Boot(kanpur)).status());
   if (catalog == nullptr) return Status::Ok();
   return service.Register(PlannedBoot(agra)).status();
@@ -119,7 +127,11 @@ Status LoadDemoData(sql::Connection& connection, const Lab& lab, const Clock& cl
   first.limit = 1;
   Result<std::vector<SampleRecord>> existing = store.ListSamples(first);
   if (!existing.ok()) return existing.status();
-  if (existing->empty()) LIMS_RETURN_IF_ERROR(RegisterDemoSamples(store, work, clock, lab, catalog, *agra, *kanpur));
+  Result<std::vector<instruments::InstrumentRecord>> instruments = LoadDemoInstruments(work, lab.code);
+  if (!instruments.ok()) return instruments.status();
+  if (existing->empty()) {
+    LIMS_RETURN_IF_ERROR(RegisterDemoSamples(store, work, clock, lab, catalog, *agra, *kanpur, *instruments));
+  }
   return work.Commit(std::nullopt, nullptr);
 }
 

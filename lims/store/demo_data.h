@@ -1,6 +1,7 @@
 // Demo data for `./run.sh`: a lab, two exporters from Agra and Kanpur and a few samples in
-// different states, registered through the same service as real intake (so numbers are real).
-// Idempotent: does nothing when the lab already has samples.
+// different states, registered through the same service as real intake (so numbers are real), and
+// the lab's instruments (demo_instruments.h; one of them overdue for calibration). Idempotent: adds
+// no samples when the lab already has samples, and no instruments when it already has instruments.
 #ifndef LIMS_STORE_DEMO_DATA_H_
 #define LIMS_STORE_DEMO_DATA_H_
 

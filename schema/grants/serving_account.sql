@@ -4,7 +4,8 @@
 -- table to exist) and by the grants test. @DB@ and @USER@ are replaced by the database name and the
 -- quoted account ('pramaan'@'localhost'). Every table not listed here is append-only for limsd:
 -- audit_events above all, then results, result_values, custody_events, reviews, invalidations,
--- portions, e_signatures, idempotency_keys and schema_migrations.
+-- portions, e_signatures, idempotency_keys, schema_migrations and the instruments' ranges, methods,
+-- calibrations, checks and status history, and instrument imports with their results.
 REVOKE UPDATE ON `@DB@`.* FROM @USER@;
 GRANT UPDATE ON `@DB@`.`labs` TO @USER@;
 GRANT UPDATE ON `@DB@`.`organizations` TO @USER@;
@@ -20,3 +21,6 @@ GRANT UPDATE ON `@DB@`.`audit_heads` TO @USER@;
 GRANT UPDATE ON `@DB@`.`certificate_counters` TO @USER@;
 -- A certificate's document, digest and credential are written once; only its lifecycle moves.
 GRANT UPDATE (status, superseded_by_id, revoked_at, revoked_by, revocation_reason, version) ON `@DB@`.`certificates` TO @USER@;
+-- An instrument's identity, ranges and methods are written once; only its status (with a history
+-- row saying why) and its version move.
+GRANT UPDATE (status, version) ON `@DB@`.`instruments` TO @USER@;

@@ -29,11 +29,14 @@ const ActingUser kReviewer{12, "meera"};
 // Refuses every instrument, as the registry does for one out of calibration.
 class RefusingGate : public InstrumentGate {
  public:
-  Status CheckUsable(const std::string& instrument, const TestRecord& /*test*/, Timestamp /*at*/) override {
+  Status CheckUsable(const std::string& instrument, const TestRecord& /*test*/, const ResultEntry& entry,
+                     Timestamp /*at*/) override {
     ++calls;
+    values = entry.values;  // the range check needs what is reported
     return Status::Unprocessable("instrument not usable", {{"instrument", instrument + " is out of calibration"}});
   }
   int calls = 0;
+  std::vector<std::string> values;
 };
 
 class WorkflowServiceTest : public ::testing::Test {
@@ -504,6 +507,7 @@ TEST_F(WorkflowServiceTest, RefusedInstrumentWritesNothing) {
   EXPECT_EQ(r.status().code(), Status::Code::kUnprocessable);
   EXPECT_EQ(Fields(r.status()), std::vector<std::string>{"instrument"});
   EXPECT_EQ(gate.calls, 1);
+  EXPECT_EQ(gate.values, std::vector<std::string>{"1.0"});
   const TestRecord t = Test(id);
   EXPECT_EQ(t.status, TestStatus::kPending);
   EXPECT_EQ(t.version, 1);

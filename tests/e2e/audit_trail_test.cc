@@ -45,6 +45,7 @@ using Json = Poco::JSON::Object::Ptr;
 
 constexpr char kPassword[] = "audit trail pass phrase 6630";
 constexpr char kRequirement[] = "REACH-XVII-47-CRVI-LEATHER";
+constexpr char kMethod[] = "EN ISO 17075-2";  // the method of kRequirement (schema/002_seed_requirements.sql)
 constexpr char kStaff[] = "e2e-staff";
 constexpr char kAdmin[] = "e2e-admin";
 constexpr char kReviewer[] = "audit-reviewer";
@@ -78,6 +79,14 @@ const std::map<std::string, std::vector<std::string>>& WriteRoutes() {
       {"POST /api/v1/certificates/{number}/revoke", {"certificate.revoke"}},
       {"POST /api/v1/certificates/{number}/amend", {"certificate.supersede", "certificate.amend"}},
       {"POST /api/v1/verify", {}},  // a public check of an uploaded PDF: stores nothing
+      // The instrument registry.
+      {"POST /api/v1/instruments", {"instrument.register"}},
+      {"POST /api/v1/instruments/{id}/status", {"instrument.status"}},
+      {"POST /api/v1/instruments/{id}/calibrations", {"instrument.calibration"}},
+      {"POST /api/v1/instruments/{id}/checks", {"instrument.check"}},
+      // Imports (their calls are made by tests/e2e/instrument_import_test.cc): the results' own
+      // events ("result.enter", ...) come with them, one per row.
+      {"POST /api/v1/instruments/{id}/imports", {"instrument.import"}},
   };
   return *routes;
 }
@@ -600,6 +609,89 @@ TEST_F(AuditTrailTest, RefusedOrganizationAppendsNothing) {
   ExpectRefusedWithoutTrace(AsAdmin("/api/v1/organizations", R"({"name": "Nowhere", "iec": "0588000009",)"
                                                              R"( "address": "Agra", "district": "Atlantis"})"),
                             422, since);
+}
+
+// The registry's writes, made by the serving account: each is one event on the instrument, and the
+// gate reads the registry under the same grants when a result names the instrument.
+TEST_F(AuditTrailTest, InstrumentWritesAreRecordedOnTheInstrument) {
+  int64_t since = LastSeq();
+  const std::string id =
+      Created(AsAdmin("/api/v1/instruments", R"({"name": "Audit balance", "type": "balance", "serial": "AUD-B-1",)"
+                                             R"( "methods": [")" +
+                                                 std::string(kMethod) +
+                                                 R"("], "ranges": [{"quantity": "mass fraction", "unit": "mg/kg",)"
+                                                 R"( "min": "0", "max": "1000"}]})"),
+              "registering an instrument");
+  std::vector<Json> events = ExpectAppended("POST /api/v1/instruments", since,
+                                            {{"instrument.register", "instrument", id, kAdmin, "admin", ""}});
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_TRUE(events[0]->isNull("before"));
+  EXPECT_EQ(JsonString(Doc(events[0], "after"), "serial"), "AUD-B-1");
+  EXPECT_EQ(JsonString(Doc(events[0], "after"), "status"), "in_service");
+
+  since = LastSeq();
+  const std::string path = "/api/v1/instruments/" + id;
+  ASSERT_EQ(AsAdmin(path + "/calibrations", R"({"date": "2026-01-10", "due_date": "2999-01-09",)"
+                                            R"( "certificate": "CAL-AUD-1", "calibration_lab": "NABL CC-2291",)"
+                                            R"( "result": "pass", "uncertainty": "0.2 mg"})")
+                .status,
+            201);
+  events = ExpectAppended("POST /api/v1/instruments/{id}/calibrations", since,
+                          {{"instrument.calibration", "instrument", id, kAdmin, "admin", ""}});
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(JsonString(Doc(events[0], "after"), "certificate"), "CAL-AUD-1");
+  EXPECT_EQ(JsonString(Doc(events[0], "after"), "due_date"), "2999-01-09");
+
+  since = LastSeq();
+  ASSERT_EQ(limsd().Post(path + "/checks", R"({"result": "pass", "note": "100 g reference: 100.0002 g"})").status, 201);
+  events = ExpectAppended("POST /api/v1/instruments/{id}/checks", since,
+                          {{"instrument.check", "instrument", id, kStaff, "technician", ""}});
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(JsonString(Doc(events[0], "after"), "result"), "pass");
+
+  // A result on this instrument passes the gate under the serving grants.
+  auto [number, test_id] = Register();
+  ASSERT_EQ(limsd()
+                .Post("/api/v1/tests/" + test_id + "/results",
+                      R"({"values": ["1.10", "2.95"], "unit": "mg/kg", "instrument": ")" + id + R"("})")
+                .status,
+            201);
+
+  since = LastSeq();
+  ASSERT_EQ(AsAdmin(path + "/status", R"({"status": "out_of_service", "reason": "dropped while cleaning"})").status,
+            200);
+  events = ExpectAppended("POST /api/v1/instruments/{id}/status", since,
+                          {{"instrument.status", "instrument", id, kAdmin, "admin", "dropped while cleaning"}});
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(JsonString(Doc(events[0], "before"), "status"), "in_service");
+  EXPECT_EQ(JsonString(Doc(events[0], "after"), "status"), "out_of_service");
+}
+
+TEST_F(AuditTrailTest, RefusedInstrumentWritesAppendNothing) {
+  const std::string id =
+      Created(AsAdmin("/api/v1/instruments", R"({"name": "Audit pH meter", "type": "ph_meter", "serial": "AUD-PH-1"})"),
+              "registering an instrument");
+  const std::string path = "/api/v1/instruments/" + id;
+  const int64_t since = LastSeq();
+  ExpectRefusedWithoutTrace(
+      AsAdmin("/api/v1/instruments", R"({"name": "Twin", "type": "ph_meter", "serial": "AUD-PH-1"})"), 409, since);
+  ExpectRefusedWithoutTrace(AsAdmin(path + "/status", R"({"status": "in_service", "reason": "still fine"})"), 409,
+                            since);
+  ExpectRefusedWithoutTrace(AsAdmin(path + "/calibrations", R"({"date": "2026-01-10", "due_date": "2026-01-10",)"
+                                                            R"( "certificate": "C", "calibration_lab": "L",)"
+                                                            R"( "result": "pass"})"),
+                            422, since);
+  ExpectRefusedWithoutTrace(limsd().Post(path + "/checks", R"({"result": "fail"})"), 422, since);  // no note
+  // A result naming an instrument the registry does not know is refused inside the unit of work.
+  const std::string test_id = Register().second;
+  const int64_t after_intake = LastSeq();
+  ExpectRefusedWithoutTrace(limsd().Post("/api/v1/tests/" + test_id + "/results",
+                                         R"({"values": ["1.10"], "unit": "mg/kg", "instrument": "UV-VIS-404"})"),
+                            422, after_intake);
+  // Never calibrated: refused too.
+  ExpectRefusedWithoutTrace(limsd().Post("/api/v1/tests/" + test_id + "/results",
+                                         R"({"values": ["1.10"], "unit": "mg/kg", "instrument": ")" + id + R"("})"),
+                            422, after_intake);
 }
 
 TEST_F(AuditTrailTest, UserCreationRecordsTheUserWithoutThePassword) {

@@ -95,6 +95,16 @@ const std::vector<RouteCase>& Routes() {
       {"GET", "/api/v1/standards", false, every_role},
       {"GET", "/api/v1/standards/{id}/requirements", false, every_role},
       {"POST", "/api/v1/test-plans", false, {"technician"}},
+      {"GET", "/api/v1/instruments", false, {"technician", "reviewer", "admin", "auditor"}},
+      {"POST", "/api/v1/instruments", false, {"admin"}},
+      {"GET", "/api/v1/instruments/{id}", false, {"technician", "reviewer", "admin", "auditor"}},
+      {"POST", "/api/v1/instruments/{id}/status", false, {"admin"}},
+      {"POST", "/api/v1/instruments/{id}/calibrations", false, {"admin"}},
+      {"POST", "/api/v1/instruments/{id}/checks", false, {"technician", "admin"}},
+      {"POST", "/api/v1/instruments/{id}/imports", false, {"technician"}},
+      {"GET", "/api/v1/instruments/{id}/imports", false, {"technician", "reviewer", "admin", "auditor"}},
+      {"GET", "/api/v1/instruments/{id}/imports/{import}", false, {"technician", "reviewer", "admin", "auditor"}},
+      {"GET", "/api/v1/instruments/{id}/imports/{import}/raw", false, {"technician", "reviewer", "admin", "auditor"}},
   };
   return *routes;
 }
@@ -139,6 +149,8 @@ class AuthorizationMatrixTest : public ::testing::Test {
     fill("/api/v1/users/", "{id}", victim_id_);
     fill("/api/v1/api-tokens/", "{id}", api_token_id_);
     fill("/api/v1/organizations/", "{id}", org_id_);
+    fill("/api/v1/instruments/", "{id}", instrument_id_);
+    fill("/api/v1/instruments/", "{import}", "1");                   // none imported: admitted calls get 404
     fill("/api/v1/certificates/", "{number}", "AGR-C-2026-000001");  // none issued: admitted calls get 404
     fill("/verify/", "{number}", "AGR-C-2026-000001");
     fill("/api/v1/verify/", "{number}", "AGR-C-2026-000001");
@@ -193,6 +205,9 @@ class AuthorizationMatrixTest : public ::testing::Test {
                                            std::string(R"({"user":")") + LimsdProcess::kStaffUser +
                                                R"(","name":"matrix throwaway","scope":["reviewer"]})");
     api_token_id_ = Created(token, "creating an API token");
+    instrument_id_ = Created(limsd_->CallAs(limsd_->admin_token(), "POST", "/api/v1/instruments",
+                                            R"({"name":"Matrix balance","type":"balance","serial":"MX-1"})"),
+                             "registering an instrument");
     const HttpReply sample =
         limsd_->Post("/api/v1/samples", R"({"exporter":")" + org +
                                             R"(","product":"Matrix boot","quantity":6,"quantity_unit":"pairs",)"
@@ -220,6 +235,7 @@ class AuthorizationMatrixTest : public ::testing::Test {
   static inline std::string victim_id_;
   static inline std::string api_token_id_;
   static inline std::string org_id_;
+  static inline std::string instrument_id_;
   static inline std::string standard_id_;
 };
 
@@ -261,7 +277,7 @@ TEST_F(AuthorizationMatrixTest, AnonymousCallersGet401OnEveryNonPublicRoute) {
     EXPECT_EQ(Header(reply, "WWW-Authenticate"), "Bearer");
     ++refused;
   }
-  EXPECT_EQ(refused, 41);  // 51 routes, 10 of them public
+  EXPECT_EQ(refused, 51);  // 61 routes, 10 of them public
 }
 
 TEST_F(AuthorizationMatrixTest, UnknownTokensGet401OnEveryNonPublicRoute) {
@@ -289,8 +305,9 @@ TEST_F(AuthorizationMatrixTest, RolesTheRouteDoesNotAdmitGet403) {
   }
   // 8 admin-only routes × 5 roles, 9 technician-only × 5, 2 reviewer-only × 5, 4 signatory-only
   // × 5, organizations list × 4, 2 audit routes × 4, and the 2 staff-only reads (report.pdf, a
-  // test) × 1 (exporter).
-  EXPECT_EQ(refused, 8 * 5 + 9 * 5 + 2 * 5 + 4 * 5 + 4 + 2 * 4 + 2 * 1);
+  // test) × 1 (exporter); instruments: 3 admin-only writes × 5, the 2 reads × 2 (signatory,
+  // exporter), checks × 4; imports: the upload (technician-only) × 5, its 3 reads × 2.
+  EXPECT_EQ(refused, 8 * 5 + 9 * 5 + 2 * 5 + 4 * 5 + 4 + 2 * 4 + 2 * 1 + 3 * 5 + 2 * 2 + 4 + 5 + 3 * 2);
 }
 
 TEST_F(AuthorizationMatrixTest, AdmittedRolesGetPastTheGate) {
@@ -307,7 +324,7 @@ TEST_F(AuthorizationMatrixTest, AdmittedRolesGetPastTheGate) {
       ++admitted;
     }
   }
-  EXPECT_EQ(admitted, 51 * 6 - (8 * 5 + 9 * 5 + 2 * 5 + 4 * 5 + 4 + 2 * 4 + 2 * 1));
+  EXPECT_EQ(admitted, 61 * 6 - (8 * 5 + 9 * 5 + 2 * 5 + 4 * 5 + 4 + 2 * 4 + 2 * 1 + 3 * 5 + 2 * 2 + 4 + 5 + 3 * 2));
   // The role users' own sessions survived the calls (none was used for a logout).
   for (const std::string& role : RoleNames()) {
     EXPECT_EQ(limsd().CallAs(TokenOf(role), "GET", "/api/v1/auth/me", "").status, 200) << role;

@@ -831,12 +831,24 @@ TEST_F(WorkflowTest, WorklistFiltersByAssigneeMethodAndDueDate) {
   const HttpReply ghost = Tech("POST", "/api/v1/tests/" + id + "/assign", R"({"assignee": "999999"})");
   EXPECT_EQ(ghost.status, 422) << ghost.body;
   EXPECT_EQ(FieldsOf(ghost), std::vector<std::string>{"assignee"}) << ghost.body;
-  ASSERT_EQ(EnterResult(id, CrViResult({"1.0"}, R"(, "instrument": "UV-VIS-2")")).status, 201);
+  // The instrument must be in the registry, calibrated, and serve the test's method.
+  const HttpReply uv = Admin("POST", "/api/v1/instruments",
+                             R"({"name": "Worklist UV-Vis", "type": "spectrophotometer", "serial": "WL-UV-2",)"
+                             R"( "methods": [")" +
+                                 method + R"("]})");
+  ASSERT_EQ(uv.status, 201) << uv.body;
+  const std::string instrument = JsonString(ParseJsonObject(uv.body), "id");
+  ASSERT_EQ(Admin("POST", "/api/v1/instruments/" + instrument + "/calibrations",
+                  R"({"date": "2020-01-10", "due_date": "2999-01-09", "certificate": "CAL-WL-2",)"
+                  R"( "calibration_lab": "NABL CC-2291", "result": "pass"})")
+                .status,
+            201);
+  ASSERT_EQ(EnterResult(id, CrViResult({"1.0"}, R"(, "instrument": ")" + instrument + R"(")")).status, 201);
   EXPECT_FALSE(Contains(Worklist(""), id));
   EXPECT_EQ(Tech("POST", "/api/v1/tests/" + id + "/claim", "{}").status, 409) << "entered work is not claimable";
   ASSERT_EQ(Review(id, "reject", "wrong extraction time").status, 200);
   EXPECT_TRUE(Contains(Worklist("method=" + encoded + "&due_before=2031-03-15"), id));
-  EXPECT_TRUE(Contains(Worklist("instrument=UV-VIS-2"), id)) << "the instrument of its earlier result";
+  EXPECT_TRUE(Contains(Worklist("instrument=" + instrument), id)) << "the instrument of its earlier result";
   EXPECT_FALSE(Contains(Worklist("instrument=UV-VIS-3"), id));
 }
 

@@ -123,6 +123,22 @@ const std::map<std::string, Rule>& ExpectedTable() {
       {"GET /api/v1/standards", RolesRule(EveryRole())},
       {"GET /api/v1/standards/{id}/requirements", RolesRule(EveryRole())},
       {"POST /api/v1/test-plans", RolesRule({Role::kTechnician})},
+      // Instruments: lab staff who use or audit them read; administrators register them, change
+      // their status and record calibrations; technicians (and administrators) record intermediate
+      // checks. Signatories and exporters have no business here.
+      {"GET /api/v1/instruments", RolesRule({Role::kTechnician, Role::kReviewer, Role::kAdmin, Role::kAuditor})},
+      {"POST /api/v1/instruments", RolesRule({Role::kAdmin})},
+      {"GET /api/v1/instruments/{id}", RolesRule({Role::kTechnician, Role::kReviewer, Role::kAdmin, Role::kAuditor})},
+      {"POST /api/v1/instruments/{id}/status", RolesRule({Role::kAdmin})},
+      {"POST /api/v1/instruments/{id}/calibrations", RolesRule({Role::kAdmin})},
+      {"POST /api/v1/instruments/{id}/checks", RolesRule({Role::kTechnician, Role::kAdmin})},
+      {"POST /api/v1/instruments/{id}/imports", RolesRule({Role::kTechnician})},
+      {"GET /api/v1/instruments/{id}/imports",
+       RolesRule({Role::kTechnician, Role::kReviewer, Role::kAdmin, Role::kAuditor})},
+      {"GET /api/v1/instruments/{id}/imports/{import}",
+       RolesRule({Role::kTechnician, Role::kReviewer, Role::kAdmin, Role::kAuditor})},
+      {"GET /api/v1/instruments/{id}/imports/{import}/raw",
+       RolesRule({Role::kTechnician, Role::kReviewer, Role::kAdmin, Role::kAuditor})},
   };
   return *table;
 }
@@ -216,6 +232,8 @@ class RouteTableTest : public ::testing::Test {
     AddAuditRoutes(router_, context_);
     AddCertificateRoutes(router_, context_);
     AddCatalogRoutes(router_, context_);
+    AddInstrumentRoutes(router_, context_);
+    AddInstrumentImportRoutes(router_, context_);
     AddWebRoutes(router_, context_);
   }
 
@@ -255,7 +273,6 @@ class RouteTableTest : public ::testing::Test {
                       .session_ttl = std::chrono::seconds(3600),
                       .tls = false,
                       .districts = {},
-                      .instrument_gate = nullptr,
                       .public_base_url = "http://localhost:8080"};
   Router router_;
   log::Log log_{log::Options{"off", log::Format::kText}};

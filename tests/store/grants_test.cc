@@ -31,6 +31,7 @@
 #include "lims/store/audit_trail.h"
 #include "lims/store/catalog_store.h"
 #include "lims/store/connection_pool.h"
+#include "lims/store/instrument_store.h"
 #include "lims/store/migrator.h"
 #include "lims/store/mysql_sample_store.h"
 #include "lims/store/mysql_user_store.h"
@@ -52,9 +53,23 @@ constexpr char kChromium[] = "REACH-XVII-47-CRVI-LEATHER";
 
 // Tables limsd may only append to. A new table must be added here or to serving_account.sql.
 const std::set<std::string>& AppendOnlyTables() {
-  static const auto* tables = new std::set<std::string>{
-      "audit_events", "custody_events", "e_signatures", "idempotency_keys", "invalidations",
-      "portions",     "result_values",  "results",      "reviews",          "schema_migrations"};
+  static const auto* tables = new std::set<std::string>{"audit_events",
+                                                        "custody_events",
+                                                        "e_signatures",
+                                                        "idempotency_keys",
+                                                        "instrument_calibrations",
+                                                        "instrument_checks",
+                                                        "instrument_import_results",
+                                                        "instrument_imports",
+                                                        "instrument_methods",
+                                                        "instrument_ranges",
+                                                        "instrument_status_history",
+                                                        "invalidations",
+                                                        "portions",
+                                                        "result_values",
+                                                        "results",
+                                                        "reviews",
+                                                        "schema_migrations"};
   return *tables;
 }
 
@@ -87,7 +102,7 @@ int ErrorOf(sql::Connection& c, const std::string& statement) {
 // The tables serving_account.sql grants UPDATE on.
 // Tables whose lifecycle columns limsd may update but whose record it may never rewrite.
 const std::set<std::string>& LifecycleOnlyTables() {
-  static const auto* tables = new std::set<std::string>{"certificates"};
+  static const auto* tables = new std::set<std::string>{"certificates", "instruments"};
   return *tables;
 }
 
@@ -276,6 +291,19 @@ TEST_F(GrantsTest, CertificatesChangeOnlyTheirLifecycle) {
   }
 }
 
+TEST_F(GrantsTest, InstrumentsChangeOnlyTheirStatusAndVersion) {
+  EXPECT_EQ(ErrorOf(serving(), "UPDATE instruments SET status = 'under_repair', version = version + 1 WHERE 1 = 0"), 0);
+  for (const char* column : {"serial", "name", "type", "lab_id", "created_at", "created_by", "location"}) {
+    EXPECT_EQ(ErrorOf(serving(), std::string("UPDATE instruments SET ") + column + " = " + column + " WHERE 1 = 0"),
+              kColumnDenied)
+        << column;
+  }
+  for (const char* table : {"instrument_calibrations", "instrument_checks", "instrument_status_history",
+                            "instrument_ranges", "instrument_methods"}) {
+    EXPECT_EQ(UpdateError(serving(), table), kCommandDenied) << table;
+  }
+}
+
 TEST_F(GrantsTest, NoTableTakesDeletes) {
   const std::vector<std::string> tables = Tables();
   ASSERT_GE(tables.size(), 20u);
@@ -424,6 +452,62 @@ TEST_F(GrantsWorkflowTest, TheLabsDayRunsUnderTheServingGrants) {
   EXPECT_FALSE(verified->broken.has_value()) << verified->broken->reason;
   EXPECT_EQ(std::to_string(verified->events), db_->QueryValue("SELECT COUNT(*) FROM audit_events"));
   EXPECT_GE(verified->events, 15);
+}
+
+// The instrument registry as the serving account: registration, a calibration, a check, a status
+// change, and result entry asking the registry-backed gate (a locking read) in the unit of work.
+TEST_F(GrantsWorkflowTest, TheInstrumentRegistryRunsUnderTheServingGrants) {
+  const Actor admin{reviewer_.user_id, "g-reviewer", "admin"};
+  int64_t instrument_id = 0;
+  ASSERT_OK(Work(admin, [&](SampleService&, MysqlSampleStore&, UnitOfWork& work) {
+    InstrumentStore store(work.connection(), "AGR");
+    instruments::InstrumentRecord uv;
+    uv.name = "UV-Vis spectrophotometer";
+    uv.type = "spectrophotometer";
+    uv.serial = "G-UV-1";
+    uv.methods = {"EN ISO 17075-2"};
+    uv.ranges = {{"mass fraction", "mg/kg", Decimal(), *Decimal::Parse("100"), std::nullopt}};
+    Result<instruments::InstrumentRecord> r = store.Register(uv, admin.user_id, clock_.Now());
+    if (!r.ok()) return r.status();
+    instrument_id = r->id;
+    instruments::CalibrationRecord c;
+    c.date = "2026-01-10";
+    c.due_date = "2027-01-09";
+    c.calibration_lab = "NABL CC-2291";
+    c.certificate = "CAL-G-1";
+    LIMS_RETURN_IF_ERROR(store.AddCalibration(*r, c, admin.user_id, clock_.Now()).status());
+    Result<instruments::InstrumentRecord> locked = store.Find(r->id, InstrumentLock::kExclusive);
+    if (!locked.ok()) return locked.status();
+    instruments::IntermediateCheck k;
+    k.date = "2026-11-23";
+    k.passed = true;
+    return store.AddCheck(*locked, k, admin.user_id, clock_.Now()).status();
+  }));
+  std::string number;
+  int64_t test_id = 0;
+  ASSERT_OK(Work(technician_, [&](SampleService& service, MysqlSampleStore&, UnitOfWork&) {
+    Result<SampleRecord> sample = service.Register(Intake());
+    if (!sample.ok()) return sample.status();
+    test_id = sample->tests.at(0).id;
+    return Status::Ok();
+  }));
+  ResultEntry entry = Entry("1.10");
+  entry.instrument = std::to_string(instrument_id);
+  ASSERT_OK(Work(technician_, [&](SampleService&, MysqlSampleStore& store, UnitOfWork& work) {
+    RegistryInstrumentGate gate(work.connection(), "AGR");
+    SampleService service(store, clock_, "AGR",
+                          SampleService::Options{nullptr, &work, &gate, {technician_.user_id, technician_.username}});
+    return service.EnterResult(test_id, entry).status();
+  }));
+  ASSERT_OK(Work(admin, [&](SampleService&, MysqlSampleStore&, UnitOfWork& work) {
+    InstrumentStore store(work.connection(), "AGR");
+    Result<instruments::InstrumentRecord> r = store.Find(instrument_id, InstrumentLock::kExclusive);
+    if (!r.ok()) return r.status();
+    return store.ChangeStatus(*r, InstrumentStatus::kOutOfService, "lamp failing", admin.user_id, clock_.Now());
+  }));
+  EXPECT_EQ(db_->QueryValue("SELECT CONCAT(status, ' ', version) FROM instruments WHERE id = " +
+                            std::to_string(instrument_id)),
+            "out_of_service 4");
 }
 
 // What limsd does before and around the workflow: migrate (nothing pending), record the catalog
