@@ -12,6 +12,7 @@
 #include <string>
 
 #include "fuzz_check.h"
+#include "fuzz_parsed_file.h"
 #include "instruments/analytical_table.h"
 #include "lims/core/decimal.h"
 
@@ -40,38 +41,18 @@ void CheckValue(const std::string& v) {
 
 void Check(const std::string& bytes, const ParseLimits& limits) {
   std::istringstream in(bytes);
-  lims::Result<ParsedFile> file = lims::instruments::ParseAnalyticalTable(in, limits);
-  if (!file.ok()) {
-    FUZZ_CHECK(file.status().message().rfind("line ", 0) == 0);
-    return;
-  }
-  FUZZ_CHECK(file->header.format == "analytical-table/1");
-  FUZZ_CHECK(file->results.size() <= static_cast<size_t>(limits.max_results));
-  FUZZ_CHECK(file->errors.size() <= static_cast<size_t>(limits.max_errors) + 1);
+  const lims::Result<ParsedFile> parsed = lims::instruments::ParseAnalyticalTable(in, limits);
+  const ParsedFile* file = lims::fuzz::CheckParsedFile(parsed, limits, "analytical-table/1");
+  if (file == nullptr) return;
   for (const lims::instruments::ImportedResult& r : file->results) {
-    FUZZ_CHECK(!r.values.empty());
-    FUZZ_CHECK(r.line >= 1 && r.line <= file->lines);
-    FUZZ_CHECK(!r.sample_ref.empty());
     FUZZ_CHECK(!r.quantity.empty());
     FUZZ_CHECK(!r.unit.empty() && r.unit != "ppm" && r.unit != "ug/g" && r.unit != "\xC2\xB5g/g");
     for (const std::string& v : r.values) CheckValue(v);
-  }
-  for (const lims::instruments::FileError& e : file->errors) {
-    FUZZ_CHECK(!e.reason.empty());
-    FUZZ_CHECK(e.line >= 0 && e.line <= file->lines);
   }
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string bytes = lims::fuzz::AsString(data, size);
-  Check(bytes, ParseLimits{});
-  ParseLimits tight;
-  tight.max_bytes = 4096;
-  tight.max_line_bytes = 256;
-  tight.max_results = 3;
-  tight.max_errors = 2;
-  Check(bytes, tight);
-  return 0;
+  return lims::fuzz::CheckUnderDefaultAndTightLimits(data, size, Check);
 }

@@ -10,42 +10,19 @@
 #include <cstddef>
 #include <cstdint>
 #include <sstream>
-#include <streambuf>
 #include <string>
 #include <vector>
 
 #include "fuzz_check.h"
 #include "instruments/text_input.h"
+#include "tests/instruments/parser_test_util.h"
 
 namespace {
 
 using lims::instruments::ParseLimits;
 using lims::instruments::TextInput;
 
-class OneByteBuf : public std::streambuf {
- public:
-  explicit OneByteBuf(const std::string& data) : data_(data) {}
-
- protected:
-  int_type underflow() override {
-    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
-    if (pos_ >= data_.size()) return traits_type::eof();
-    ch_ = data_[pos_++];
-    setg(&ch_, &ch_, &ch_ + 1);
-    return traits_type::to_int_type(ch_);
-  }
-  std::streamsize xsgetn(char* s, std::streamsize n) override {
-    if (n <= 0 || underflow() == traits_type::eof()) return 0;
-    *s = *gptr();
-    gbump(1);
-    return 1;
-  }
-
- private:
-  const std::string& data_;
-  size_t pos_ = 0;
-  char ch_ = 0;
-};
+using lims::instruments::parser_test::OneByteBuf;
 
 // RFC 3629, written independently of text_input.cc's decoder.
 bool ValidUtf8(const std::string& s) {

@@ -9,151 +9,12 @@
 #include <utility>
 #include <vector>
 
+#include "instruments/file_fields.h"
 #include "instruments/text_input.h"
 #include "lims/core/decimal.h"
 
 namespace lims::instruments {
 namespace {
-
-// ---------------------------------------------------------------------------------------------
-// Text helpers (ASCII only: bytes >= 0x80 are UTF-8 and pass through untouched).
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-// Lower case, runs of blanks as one space, trimmed: "Dilution  Factor" → "dilution factor".
-std::string Canonical(std::string_view s) {
-  std::string out;
-  for (char c : Trim(s)) {
-    const char mapped = c == '\t' ? ' ' : c;
-    if (mapped == ' ' && !out.empty() && out.back() == ' ') continue;
-    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(mapped))));
-  }
-  return out;
-}
-
-bool IsDelimiter(char c) {
-  return c == ';' || c == ',' || c == '\t';
-}
-
-// Blank, or only delimiters (a spreadsheet's empty row ";;;;").
-bool IsBlankRow(std::string_view line) {
-  return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || IsDelimiter(c); });
-}
-
-bool IsComment(std::string_view line) {
-  line = Trim(line);
-  return !line.empty() && line.front() == '#';
-}
-
-std::string Quoted(std::string_view s) {
-  return "\"" + std::string(s) + "\"";
-}
-
-// The first 60 bytes of a line for a message, never cutting a UTF-8 sequence.
-std::string_view Excerpt(std::string_view line) {
-  size_t end = std::min<size_t>(line.size(), 60);
-  while (end < line.size() && end > 0 && (static_cast<unsigned char>(line[end]) & 0xC0) == 0x80) --end;
-  return line.substr(0, end);
-}
-
-Status LineError(int line, const std::string& reason) {
-  return Status::InvalidArgument("line " + std::to_string(line) + ": " + reason);
-}
-
-// The delimiter the column header line uses most (outside quotes); 0 when it has none.
-char DetectDelimiter(std::string_view line) {
-  int semicolons = 0, tabs = 0, commas = 0;
-  bool quoted = false;
-  for (char c : line) {
-    if (c == '"') quoted = !quoted;
-    if (quoted) continue;
-    semicolons += c == ';';
-    tabs += c == '\t';
-    commas += c == ',';
-  }
-  if (semicolons == 0 && tabs == 0 && commas == 0) return 0;
-  if (semicolons >= tabs && semicolons >= commas) return ';';
-  return tabs >= commas ? '\t' : ',';
-}
-
-struct HeaderLine {
-  std::string key;    // as written, trimmed
-  std::string value;  // trimmed, trailing spreadsheet padding (";;;") removed
-};
-
-// "Key: value" where the key holds no delimiter or quote; anything else ends the header block.
-std::optional<HeaderLine> SplitHeaderLine(std::string_view line) {
-  const size_t colon = line.find(':');
-  if (colon == std::string_view::npos) return std::nullopt;
-  const std::string_view key = Trim(line.substr(0, colon));
-  if (key.empty() || key.find_first_of(";,\t\"") != std::string_view::npos) return std::nullopt;
-  std::string_view value = line.substr(colon + 1);
-  while (!value.empty() && (IsDelimiter(value.back()) || value.back() == ' ')) value.remove_suffix(1);
-  return HeaderLine{std::string(key), std::string(Trim(value))};
-}
-
-int DaysInMonth(int year, int month) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
-}
-
-std::optional<int> Digits(std::string_view s, size_t pos, size_t count) {
-  if (pos + count > s.size()) return std::nullopt;
-  int value = 0;
-  for (size_t i = pos; i < pos + count; ++i) {
-    if (std::isdigit(static_cast<unsigned char>(s[i])) == 0) return std::nullopt;
-    value = value * 10 + (s[i] - '0');
-  }
-  return value;
-}
-
-// "2026-03-14", "14.03.2026", "14/03/2026" or "14-03-2026", optionally followed by a time after a
-// blank or 'T' → "2026-03-14".
-std::optional<std::string> ParseDate(std::string_view text) {
-  const size_t end = text.find_first_of(" T");
-  const std::string_view date = text.substr(0, end);
-  if (date.size() != 10) return std::nullopt;
-  const bool iso = date[4] == '-' && date[7] == '-';
-  const bool day_first = date[2] == date[5] && (date[2] == '.' || date[2] == '/' || date[2] == '-');
-  if (!iso && !day_first) return std::nullopt;
-  const auto year = Digits(date, iso ? 0 : 6, 4);
-  const auto month = Digits(date, iso ? 5 : 3, 2);
-  const auto day = Digits(date, iso ? 8 : 0, 2);
-  if (!year || !month || !day || *month < 1 || *month > 12) return std::nullopt;
-  if (*year < 1900 || *day < 1 || *day > DaysInMonth(*year, *month)) return std::nullopt;
-  const std::string d = std::string(date);
-  return iso ? d : d.substr(6, 4) + "-" + d.substr(3, 2) + "-" + d.substr(0, 2);
-}
-
-// Keeps the first max_errors FileErrors and counts the rest in one last error.
-class ErrorList {
- public:
-  explicit ErrorList(int max_errors) : max_(max_errors) {}
-  void Add(int line, std::string reason) {
-    if (static_cast<int>(errors_.size()) < max_) {
-      errors_.push_back(FileError{line, std::move(reason)});
-    } else {
-      ++dropped_;
-    }
-  }
-  std::vector<FileError> Take() {
-    if (dropped_ > 0) {
-      errors_.push_back(FileError{
-          0, std::to_string(dropped_) + " more refused rows not listed (at most " + std::to_string(max_) + " are)"});
-    }
-    return std::move(errors_);
-  }
-
- private:
-  int max_;
-  long long dropped_ = 0;
-  std::vector<FileError> errors_;
-};
 
 // ---------------------------------------------------------------------------------------------
 // The table's vocabulary.
@@ -273,8 +134,7 @@ class AnalyticalParser {
  private:
   Status ReadHeader() {
     std::string line;
-    while (input_.NextLine(line)) {
-      if (IsBlankRow(line) || IsComment(line)) continue;
+    while (NextDataLine(input_, line)) {
       if (std::optional<HeaderLine> field = SplitHeaderLine(line)) {
         LIMS_RETURN_IF_ERROR(AddHeaderField(*field));
         continue;
@@ -290,17 +150,14 @@ class AnalyticalParser {
   Status AddHeaderField(const HeaderLine& field) {
     const int line = input_.line_number();
     const std::string key = Canonical(field.key);
-    if (!seen_keys_.emplace(key, line).second) {
-      return LineError(line, "header field " + Quoted(field.key) + " given twice (first on line " +
-                                 std::to_string(seen_keys_[key]) + ")");
-    }
+    LIMS_RETURN_IF_ERROR(RecordHeaderKey(seen_keys_, key, field, line));
     if (key == "serial" || key == "serial number" || key == "serial no" || key == "serial no." || key == "s/n" ||
         key == "instrument serial") {
       file_.header.instrument_serial = field.value;
     } else if (key == "analyst" || key == "operator" || key == "analysed by" || key == "analyzed by") {
       file_.header.operator_name = field.value;
     } else if (key == "date" || key == "acquisition date" || key == "analysis date" || key == "test date") {
-      return SetDate(field, line);
+      return ReadHeaderDate(field, line, file_.header.test_date);
     } else {
       file_.header.fields[field.key] = field.value;
       if (key == "method") method_ = field.value;
@@ -308,25 +165,10 @@ class AnalyticalParser {
     return Status::Ok();
   }
 
-  Status SetDate(const HeaderLine& field, int line) {
-    std::optional<std::string> date = ParseDate(field.value);
-    if (!date) {
-      return LineError(line, field.key + ": " + Quoted(field.value) + " is not a date (YYYY-MM-DD or DD.MM.YYYY)");
-    }
-    file_.header.test_date = *date;
-    return Status::Ok();
-  }
-
   Status ReadColumns(const std::string& line) {
     const int number = input_.line_number();
-    delimiter_ = DetectDelimiter(line);
-    if (delimiter_ == 0) {
-      return LineError(number, Quoted(Excerpt(line)) +
-                                   " is neither a \"Key: value\" header line nor a column header line (no ';', ',' "
-                                   "or tab): not an analytical result table");
-    }
-    Result<std::vector<std::string>> names = SplitFields(line, delimiter_);
-    if (!names.ok()) return LineError(number, "column header: " + names.status().message());
+    Result<std::vector<std::string>> names = SplitColumnHeader(line, number, "an analytical result table", delimiter_);
+    if (!names.ok()) return names.status();
     column_count_ = names->size();
     for (size_t i = 0; i < names->size(); ++i) {
       const std::string name(Trim((*names)[i]));
@@ -355,8 +197,7 @@ class AnalyticalParser {
 
   Status ReadRows() {
     std::string line;
-    while (input_.NextLine(line)) {
-      if (IsBlankRow(line) || IsComment(line)) continue;
+    while (NextDataLine(input_, line)) {
       std::optional<Row> row = ReadRow(line);
       if (row) LIMS_RETURN_IF_ERROR(AddRow(std::move(*row)));
     }
@@ -364,40 +205,27 @@ class AnalyticalParser {
   }
 
   std::string Field(const std::vector<std::string>& fields, Column column) const {
-    const auto it = column_index_.find(column);
-    if (it == column_index_.end() || it->second >= fields.size()) return "";
-    return std::string(Trim(fields[it->second]));
-  }
-
-  std::nullopt_t Refuse(int line, std::string reason) {
-    errors_.Add(line, std::move(reason));
-    return std::nullopt;
+    return FieldOf(fields, column_index_, column);
   }
 
   // A row's value, or a FileError (recorded) and nullopt.
   std::optional<Row> ReadRow(const std::string& text) {
     Row row;
     row.line = input_.line_number();
-    Result<std::vector<std::string>> fields = SplitFields(text, delimiter_);
-    if (!fields.ok()) return Refuse(row.line, "row: " + fields.status().message());
-    for (size_t i = column_count_; i < fields->size(); ++i) {
-      if (!Trim((*fields)[i]).empty()) {
-        return Refuse(row.line, "row has " + std::to_string(fields->size()) + " fields, the column header only " +
-                                    std::to_string(column_count_));
-      }
-    }
+    Result<std::vector<std::string>> fields = SplitDataRow(text, delimiter_, column_count_);
+    if (!fields.ok()) return errors_.Refuse(row.line, fields.status().message());
     row.sample = Field(*fields, Column::kSample);
     if (row.sample.empty()) row.sample = Field(*fields, Column::kSpecimen);
     row.analyte = Field(*fields, Column::kAnalyte);
     const std::string unit = Field(*fields, Column::kUnit);
     const Cells cells{Field(*fields, Column::kConcentration), Field(*fields, Column::kLoq),
                       Field(*fields, Column::kDilution), Field(*fields, Column::kFlag)};
-    if (row.sample.empty()) return Refuse(row.line, "Sample ID: empty");
-    if (row.analyte.empty()) return Refuse(row.line, "Analyte: empty");
+    if (row.sample.empty()) return errors_.Refuse(row.line, "Sample ID: empty");
+    if (row.analyte.empty()) return errors_.Refuse(row.line, "Analyte: empty");
     if (cells.concentration.empty() && !MeansNotDetected(cells.flag)) {
-      return Refuse(row.line, "Concentration: missing");
+      return errors_.Refuse(row.line, "Concentration: missing");
     }
-    if (unit.empty()) return Refuse(row.line, "Unit: empty");
+    if (unit.empty()) return errors_.Refuse(row.line, "Unit: empty");
     row.unit = NormalizeUnit(unit);
     if (!Quantify(cells, row)) return std::nullopt;
     return row;
@@ -405,11 +233,11 @@ class AnalyticalParser {
 
   // Decides the row's value from its concentration, LOQ, flag and dilution; false after a refusal.
   bool Quantify(const Cells& cells, Row& row) {
-    if (cells.loq.empty()) return Reject(row.line, "LOQ: missing");
+    if (cells.loq.empty()) return errors_.Reject(row.line, "LOQ: missing");
     const auto loq = ParseNumber(cells.loq);
-    if (!loq) return Reject(row.line, "LOQ: " + Quoted(cells.loq) + " is not a number");
+    if (!loq) return errors_.Reject(row.line, "LOQ: " + Quoted(cells.loq) + " is not a number");
     if (loq->second.IsNegative() || loq->second.IsZero()) {
-      return Reject(row.line, "LOQ: " + loq->first + " is not greater than 0");
+      return errors_.Reject(row.line, "LOQ: " + loq->first + " is not greater than 0");
     }
     std::optional<bool> detected = Detected(cells, loq->second, row);
     if (!detected) return false;
@@ -431,8 +259,8 @@ class AnalyticalParser {
     // "ND" or "<0.5" in the concentration cell: not detected, reported against the LOQ column.
     if (MeansNotDetected(conc) || (conc.front() == '<' && ParseNumber(conc.substr(1)))) return false;
     const auto value = ParseNumber(conc);
-    if (!value) return Refuse(row.line, "Concentration: " + Quoted(conc) + " is not a number");
-    if (value->second.IsNegative()) return Refuse(row.line, "Concentration: " + value->first + " is negative");
+    if (!value) return errors_.Refuse(row.line, "Concentration: " + Quoted(conc) + " is not a number");
+    if (value->second.IsNegative()) return errors_.Refuse(row.line, "Concentration: " + value->first + " is negative");
     row.value = value->first;  // zero (even "-0") is always below the LOQ, which is > 0
     return !flagged && !(value->second < loq);
   }
@@ -440,26 +268,19 @@ class AnalyticalParser {
   bool RecordDilution(const std::string& text, Row& row) {
     if (text.empty()) return true;
     const auto factor = ParseNumber(text);
-    if (!factor) return Reject(row.line, "Dilution factor: " + Quoted(text) + " is not a number");
+    if (!factor) return errors_.Reject(row.line, "Dilution factor: " + Quoted(text) + " is not a number");
     if (factor->second.IsNegative() || factor->second.IsZero()) {
-      return Reject(row.line, "Dilution factor: " + factor->first + " is not greater than 0");
+      return errors_.Reject(row.line, "Dilution factor: " + factor->first + " is not greater than 0");
     }
     if (factor->second != Decimal::FromInteger(1)) row.notes.push_back("dilution " + factor->first);
     return true;
-  }
-
-  bool Reject(int line, std::string reason) {
-    errors_.Add(line, std::move(reason));
-    return false;
   }
 
   Status AddRow(Row row) {
     const std::pair<std::string, std::string> key{row.sample, row.analyte};
     auto it = result_index_.find(key);
     if (it == result_index_.end()) {
-      if (static_cast<int>(file_.results.size()) >= limits_.max_results) {
-        return LineError(row.line, "more than " + std::to_string(limits_.max_results) + " results in one file");
-      }
+      LIMS_RETURN_IF_ERROR(CheckResultLimit(file_.results.size(), limits_, row.line));
       it = result_index_.emplace(key, file_.results.size()).first;
       file_.results.push_back(NewResult(row));
       notes_.emplace_back();

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "instruments/file_fields.h"
 #include "instruments/text_input.h"
 #include "lims/core/decimal.h"
 
@@ -17,40 +18,10 @@ namespace lims::instruments {
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// Text helpers (ASCII only: bytes >= 0x80 are UTF-8 and pass through untouched).
+// Slip-specific text helpers.
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-// Lower case, '-' and '_' as spaces, runs of blanks as one space, trimmed: "Heel-Forward  Slip" →
-// "heel forward slip". Names in the file are compared in this form.
-std::string Canonical(std::string_view s) {
-  std::string out;
-  for (char c : Trim(s)) {
-    const char mapped = (c == '-' || c == '_' || c == '\t') ? ' ' : c;
-    if (mapped == ' ' && (out.empty() || out.back() == ' ')) continue;
-    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(mapped))));
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
-}
-
-bool IsDelimiter(char c) {
-  return c == ';' || c == ',' || c == '\t';
-}
-
-// Blank, or only delimiters (a spreadsheet's empty row ";;;;").
-bool IsBlankRow(std::string_view line) {
-  return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || IsDelimiter(c); });
-}
-
-bool IsComment(std::string_view line) {
-  line = Trim(line);
-  return !line.empty() && line.front() == '#';
-}
+// Names in a slip file are compared with '-' and '_' as spaces: "Heel-Forward  Slip" → "heel forward slip".
+constexpr std::string_view kAsBlank = "-_\t";
 
 // `text` is `word` or starts with `word` followed by something that is not a letter: "nals 0.5 %"
 // starts with "nals", "nalsx" does not.
@@ -59,123 +30,17 @@ bool StartsWithWord(std::string_view text, std::string_view word) {
   return text.size() == word.size() || std::isalpha(static_cast<unsigned char>(text[word.size()])) == 0;
 }
 
-std::string Quoted(std::string_view s) {
-  return "\"" + std::string(s) + "\"";
-}
-
-// The first 60 bytes of a line for a message, never cutting a UTF-8 sequence.
-std::string_view Excerpt(std::string_view line) {
-  size_t end = std::min<size_t>(line.size(), 60);
-  while (end < line.size() && end > 0 && (static_cast<unsigned char>(line[end]) & 0xC0) == 0x80) --end;
-  return line.substr(0, end);
-}
-
-Status LineError(int line, const std::string& reason) {
-  return Status::InvalidArgument("line " + std::to_string(line) + ": " + reason);
-}
-
-// The delimiter the column header line uses most (outside quotes); 0 when it has none.
-char DetectDelimiter(std::string_view line) {
-  int semicolons = 0, tabs = 0, commas = 0;
-  bool quoted = false;
-  for (char c : line) {
-    if (c == '"') quoted = !quoted;
-    if (quoted) continue;
-    semicolons += c == ';';
-    tabs += c == '\t';
-    commas += c == ',';
-  }
-  if (semicolons == 0 && tabs == 0 && commas == 0) return 0;
-  if (semicolons >= tabs && semicolons >= commas) return ';';
-  return tabs >= commas ? '\t' : ',';
-}
-
-struct HeaderLine {
-  std::string key;    // as written, trimmed
-  std::string value;  // trimmed, trailing spreadsheet padding (";;;") removed
-};
-
-// "Key: value" where the key holds no delimiter or quote; anything else ends the header block.
-std::optional<HeaderLine> SplitHeaderLine(std::string_view line) {
-  const size_t colon = line.find(':');
-  if (colon == std::string_view::npos) return std::nullopt;
-  const std::string_view key = Trim(line.substr(0, colon));
-  if (key.empty() || key.find_first_of(";,\t\"") != std::string_view::npos) return std::nullopt;
-  std::string_view value = line.substr(colon + 1);
-  while (!value.empty() && (IsDelimiter(value.back()) || value.back() == ' ')) value.remove_suffix(1);
-  return HeaderLine{std::string(key), std::string(Trim(value))};
-}
-
-int DaysInMonth(int year, int month) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
-}
-
-std::optional<int> Digits(std::string_view s, size_t pos, size_t count) {
-  if (pos + count > s.size()) return std::nullopt;
-  int value = 0;
-  for (size_t i = pos; i < pos + count; ++i) {
-    if (std::isdigit(static_cast<unsigned char>(s[i])) == 0) return std::nullopt;
-    value = value * 10 + (s[i] - '0');
-  }
-  return value;
-}
-
-// "2026-03-14", "14.03.2026", "14/03/2026" or "14-03-2026", optionally followed by a time after a
-// blank or 'T' → "2026-03-14".
-std::optional<std::string> ParseDate(std::string_view text) {
-  const size_t end = text.find_first_of(" T");
-  const std::string_view date = text.substr(0, end);
-  if (date.size() != 10) return std::nullopt;
-  const bool iso = date[4] == '-' && date[7] == '-';
-  const bool day_first = date[2] == date[5] && (date[2] == '.' || date[2] == '/' || date[2] == '-');
-  if (!iso && !day_first) return std::nullopt;
-  const auto year = Digits(date, iso ? 0 : 6, 4);
-  const auto month = Digits(date, iso ? 5 : 3, 2);
-  const auto day = Digits(date, iso ? 8 : 0, 2);
-  if (!year || !month || !day || *month < 1 || *month > 12) return std::nullopt;
-  if (*year < 1900 || *day < 1 || *day > DaysInMonth(*year, *month)) return std::nullopt;
-  const std::string d = std::string(date);
-  return iso ? d : d.substr(6, 4) + "-" + d.substr(3, 2) + "-" + d.substr(0, 2);
-}
-
 // "23.1 °C" → "23.1", "49 %" → "49": a number (decimal comma allowed) and one of `units` (or none).
 std::optional<std::string> NumberWithUnit(std::string_view text, const std::vector<std::string_view>& units) {
   text = Trim(text);
   size_t n = 0;
   while (n < text.size() && std::string_view("+-0123456789.,").find(text[n]) != std::string_view::npos) ++n;
-  const std::string unit = Canonical(text.substr(n));
+  const std::string unit = Canonical(text.substr(n), kAsBlank);
   if (std::find(units.begin(), units.end(), unit) == units.end()) return std::nullopt;
   Result<std::string> number = NormalizeDecimal(text.substr(0, n));
   if (!number.ok()) return std::nullopt;
   return std::move(number).value();
 }
-
-// Keeps the first max_errors FileErrors and counts the rest in one last error.
-class ErrorList {
- public:
-  explicit ErrorList(int max_errors) : max_(max_errors) {}
-  void Add(int line, std::string reason) {
-    if (static_cast<int>(errors_.size()) < max_) {
-      errors_.push_back(FileError{line, std::move(reason)});
-    } else {
-      ++dropped_;
-    }
-  }
-  std::vector<FileError> Take() {
-    if (dropped_ > 0) {
-      errors_.push_back(FileError{
-          0, std::to_string(dropped_) + " more refused rows not listed (at most " + std::to_string(max_) + " are)"});
-    }
-    return std::move(errors_);
-  }
-
- private:
-  int max_;
-  long long dropped_ = 0;
-  std::vector<FileError> errors_;
-};
 
 // ---------------------------------------------------------------------------------------------
 // The slip vocabulary and its mapping onto catalog properties.
@@ -245,14 +110,14 @@ std::optional<Edition> ParseEdition(std::string_view text) {
 }
 
 std::optional<Floor> ParseFloor(std::string_view text) {
-  const std::string c = Canonical(text);
+  const std::string c = Canonical(text, kAsBlank);
   if (StartsWithWord(c, "ceramic")) return Floor::kCeramic;
   if (StartsWithWord(c, "steel") || StartsWithWord(c, "stainless steel")) return Floor::kSteel;
   return std::nullopt;
 }
 
 std::optional<Contaminant> ParseContaminant(std::string_view text) {
-  const std::string c = Canonical(text);
+  const std::string c = Canonical(text, kAsBlank);
   for (const char* name : {"nals", "sls", "sodium lauryl sulphate", "sodium lauryl sulfate", "sodium dodecyl sulphate",
                            "sodium dodecyl sulfate"}) {
     if (StartsWithWord(c, name)) return Contaminant::kNaLS;
@@ -264,7 +129,7 @@ std::optional<Contaminant> ParseContaminant(std::string_view text) {
 }
 
 std::optional<Mode> ParseMode(std::string_view text) {
-  std::string c = Canonical(text);
+  std::string c = Canonical(text, kAsBlank);
   if (c.size() > 5 && c.ends_with(" slip")) c.resize(c.size() - 5);
   static const std::map<std::string, Mode, std::less<>> kModes = {
       {"heel forward", Mode::kHeelForward},
@@ -349,8 +214,7 @@ class SlipParser {
  private:
   Status ReadHeader() {
     std::string line;
-    while (input_.NextLine(line)) {
-      if (IsBlankRow(line) || IsComment(line)) continue;
+    while (NextDataLine(input_, line)) {
       if (std::optional<HeaderLine> field = SplitHeaderLine(line)) {
         LIMS_RETURN_IF_ERROR(AddHeaderField(*field));
         continue;
@@ -365,11 +229,8 @@ class SlipParser {
 
   Status AddHeaderField(const HeaderLine& field) {
     const int line = input_.line_number();
-    const std::string key = Canonical(field.key);
-    if (!seen_keys_.emplace(key, line).second) {
-      return LineError(line, "header field " + Quoted(field.key) + " given twice (first on line " +
-                                 std::to_string(seen_keys_[key]) + ")");
-    }
+    const std::string key = Canonical(field.key, kAsBlank);
+    LIMS_RETURN_IF_ERROR(RecordHeaderKey(seen_keys_, key, field, line));
     if (key == "serial" || key == "serial number" || key == "serial no" || key == "serial no." || key == "s/n") {
       file_.header.instrument_serial = field.value;
       return Status::Ok();
@@ -378,18 +239,9 @@ class SlipParser {
       file_.header.operator_name = field.value;
       return Status::Ok();
     }
-    if (key == "date" || key == "test date") return SetDate(field, line);
+    if (key == "date" || key == "test date") return ReadHeaderDate(field, line, file_.header.test_date);
     file_.header.fields[field.key] = field.value;
     return InterpretField(key, field, line);
-  }
-
-  Status SetDate(const HeaderLine& field, int line) {
-    std::optional<std::string> date = ParseDate(field.value);
-    if (!date) {
-      return LineError(line, field.key + ": " + Quoted(field.value) + " is not a date (YYYY-MM-DD or DD.MM.YYYY)");
-    }
-    file_.header.test_date = *date;
-    return Status::Ok();
   }
 
   // Header fields that change how rows are read; the others are only kept in header.fields.
@@ -418,14 +270,8 @@ class SlipParser {
 
   Status ReadColumns(const std::string& line) {
     const int number = input_.line_number();
-    delimiter_ = DetectDelimiter(line);
-    if (delimiter_ == 0) {
-      return LineError(number, Quoted(Excerpt(line)) +
-                                   " is neither a \"Key: value\" header line nor a column header line (no ';', ',' "
-                                   "or tab): not a slip result file");
-    }
-    Result<std::vector<std::string>> names = SplitFields(line, delimiter_);
-    if (!names.ok()) return LineError(number, "column header: " + names.status().message());
+    Result<std::vector<std::string>> names = SplitColumnHeader(line, number, "a slip result file", delimiter_);
+    if (!names.ok()) return names.status();
     for (const std::string& name : *names) {
       LIMS_RETURN_IF_ERROR(AddColumn(std::string(Trim(name)), number));
     }
@@ -433,7 +279,7 @@ class SlipParser {
   }
 
   Status AddColumn(const std::string& name, int line) {
-    const Column column = ColumnFor(Canonical(name));
+    const Column column = ColumnFor(Canonical(name, kAsBlank));
     columns_.push_back(column);
     column_names_.push_back(name);
     if (column == Column::kIgnored || column == Column::kReading) return Status::Ok();
@@ -462,8 +308,7 @@ class SlipParser {
 
   Status ReadRows() {
     std::string line;
-    while (input_.NextLine(line)) {
-      if (IsBlankRow(line) || IsComment(line)) continue;
+    while (NextDataLine(input_, line)) {
       std::optional<Row> row = ReadRow(line);
       if (row) LIMS_RETURN_IF_ERROR(AddRow(std::move(*row)));
     }
@@ -471,45 +316,23 @@ class SlipParser {
   }
 
   std::string Field(const std::vector<std::string>& fields, Column column) const {
-    const auto it = column_index_.find(column);
-    if (it == column_index_.end() || it->second >= fields.size()) return "";
-    return std::string(Trim(fields[it->second]));
+    return FieldOf(fields, column_index_, column);
   }
 
   // A row's value, or a FileError (recorded) and nullopt.
   std::optional<Row> ReadRow(const std::string& text) {
     Row row;
     row.line = input_.line_number();
-    Result<std::vector<std::string>> fields = SplitFields(text, delimiter_);
-    if (!fields.ok()) return Refuse(row.line, "row: " + fields.status().message());
-    if (std::optional<std::string> extra = ExtraFields(*fields)) return Refuse(row.line, *extra);
+    Result<std::vector<std::string>> fields = SplitDataRow(text, delimiter_, columns_.size());
+    if (!fields.ok()) return errors_.Refuse(row.line, fields.status().message());
     row.sample = Field(*fields, Column::kSample);
     row.specimen = Field(*fields, Column::kSpecimen);
     row.remark = Field(*fields, Column::kRemark);
-    if (row.sample.empty()) return Refuse(row.line, "Sample: empty");
-    if (row.specimen.empty()) return Refuse(row.line, "Specimen: empty");
+    if (row.sample.empty()) return errors_.Refuse(row.line, "Sample: empty");
+    if (row.specimen.empty()) return errors_.Refuse(row.line, "Specimen: empty");
     if (!MapProperty(*fields, row)) return std::nullopt;
     if (!MeanOfReadings(*fields, row)) return std::nullopt;
     return row;
-  }
-
-  std::optional<std::string> ExtraFields(const std::vector<std::string>& fields) const {
-    for (size_t i = columns_.size(); i < fields.size(); ++i) {
-      if (!Trim(fields[i]).empty()) {
-        return "row has " + std::to_string(fields.size()) + " fields, the column header only " +
-               std::to_string(columns_.size());
-      }
-    }
-    return std::nullopt;
-  }
-
-  std::nullopt_t Refuse(int line, std::string reason) {
-    errors_.Add(line, std::move(reason));
-    return std::nullopt;
-  }
-  bool Reject(int line, std::string reason) {
-    errors_.Add(line, std::move(reason));
-    return false;
   }
 
   // The row's value of a column, else the header's ("Floor: ceramic tile").
@@ -524,30 +347,33 @@ class SlipParser {
     const std::string mode_text = Field(fields, Column::kMode);
     const std::optional<Mode> mode = ParseMode(mode_text);
     if (!mode) {
-      return Reject(row.line, "Mode: unknown test mode " + Quoted(mode_text) +
-                                  " (heel forward, forepart backward or flat forward)");
+      return errors_.Reject(row.line, "Mode: unknown test mode " + Quoted(mode_text) +
+                                          " (heel forward, forepart backward or flat forward)");
     }
     const std::optional<ValueSource> floor_text = RowOrHeader(fields, Column::kFloor, floor_);
-    if (!floor_text) return Reject(row.line, "Floor: not given (no Floor column value, no \"Floor:\" header line)");
+    if (!floor_text)
+      return errors_.Reject(row.line, "Floor: not given (no Floor column value, no \"Floor:\" header line)");
     const std::optional<Floor> floor = ParseFloor(floor_text->value);
     if (!floor) {
-      return Reject(row.line, "Floor: unknown floor " + Quoted(floor_text->value) + From(*floor_text) +
-                                  " (ceramic tile or steel)");
+      return errors_.Reject(row.line, "Floor: unknown floor " + Quoted(floor_text->value) + From(*floor_text) +
+                                          " (ceramic tile or steel)");
     }
     const std::optional<ValueSource> cont_text = RowOrHeader(fields, Column::kContaminant, contaminant_);
     if (!cont_text) {
-      return Reject(row.line, "Contaminant: not given (no Contaminant column value, no \"Contaminant:\" header line)");
+      return errors_.Reject(row.line,
+                            "Contaminant: not given (no Contaminant column value, no \"Contaminant:\" header line)");
     }
     const std::optional<Contaminant> contaminant = ParseContaminant(cont_text->value);
     if (!contaminant) {
-      return Reject(row.line, "Contaminant: unknown contaminant " + Quoted(cont_text->value) + From(*cont_text) +
-                                  " (NaLS or glycerine)");
+      return errors_.Reject(row.line, "Contaminant: unknown contaminant " + Quoted(cont_text->value) +
+                                          From(*cont_text) + " (NaLS or glycerine)");
     }
     row.property_key = FindPropertyKey(*edition_, *floor, *contaminant, *mode);
     row.mode_name = ModeName(*mode);
     if (row.property_key == nullptr) {
-      return Reject(row.line, std::string("Mode: ") + ModeName(*mode) + " on " + FloorName(*floor) + " with " +
-                                  ContaminantName(*contaminant) + " is not a slip test of " + EditionName(*edition_));
+      return errors_.Reject(row.line, std::string("Mode: ") + ModeName(*mode) + " on " + FloorName(*floor) + " with " +
+                                          ContaminantName(*contaminant) + " is not a slip test of " +
+                                          EditionName(*edition_));
     }
     return true;
   }
@@ -566,13 +392,13 @@ class SlipParser {
       std::optional<Decimal> reading = ParseReading(row.line, column_names_[i], text);
       if (!reading) return false;
       Result<Decimal> next = sum.Plus(*reading);
-      if (!next.ok()) return Reject(row.line, column_names_[i] + ": " + next.status().message());
+      if (!next.ok()) return errors_.Reject(row.line, column_names_[i] + ": " + next.status().message());
       sum = *next;
       ++count;
     }
-    if (count == 0) return Reject(row.line, "CoF: no reading in any CoF column");
+    if (count == 0) return errors_.Reject(row.line, "CoF: no reading in any CoF column");
     Result<Decimal> mean = sum.DividedBy(count, 2);
-    if (!mean.ok()) return Reject(row.line, "CoF: " + mean.status().message());
+    if (!mean.ok()) return errors_.Reject(row.line, "CoF: " + mean.status().message());
     row.value = mean->ToString();
     return true;
   }
@@ -580,9 +406,9 @@ class SlipParser {
   std::optional<Decimal> ParseReading(int line, const std::string& column, const std::string& text) {
     Result<std::string> normal = NormalizeDecimal(text);
     Result<Decimal> value = normal.ok() ? Decimal::Parse(*normal) : Result<Decimal>(normal.status());
-    if (!value.ok()) return Refuse(line, column + ": " + Quoted(text) + " is not a number");
+    if (!value.ok()) return errors_.Refuse(line, column + ": " + Quoted(text) + " is not a number");
     if (value->IsNegative() || Decimal::FromInteger(2) < *value) {
-      return Refuse(line, column + ": " + value->ToString() + " is outside 0..2");
+      return errors_.Refuse(line, column + ": " + value->ToString() + " is outside 0..2");
     }
     return *value;
   }
@@ -591,9 +417,7 @@ class SlipParser {
     const std::pair<std::string, std::string> key{row.sample, row.property_key};
     auto it = result_index_.find(key);
     if (it == result_index_.end()) {
-      if (static_cast<int>(file_.results.size()) >= limits_.max_results) {
-        return LineError(row.line, "more than " + std::to_string(limits_.max_results) + " results in one file");
-      }
+      LIMS_RETURN_IF_ERROR(CheckResultLimit(file_.results.size(), limits_, row.line));
       it = result_index_.emplace(key, file_.results.size()).first;
       file_.results.push_back(NewResult(row));
       remarks_.emplace_back();

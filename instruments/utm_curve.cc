@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "instruments/file_fields.h"
 #include "instruments/text_input.h"
 
 namespace lims::instruments {
@@ -26,12 +27,6 @@ constexpr size_t kMaxNumberChars = 64;
 constexpr double kMaxMagnitude = 1e15;
 
 enum class Quantity { kSoleBond, kTear };
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // The common case "-123.45" with at most 15 digits: the digits as an integer are exact in a double,
 // and so is 10^k for k <= 15, so one division gives the correctly rounded value (Clinger's fast
@@ -110,7 +105,8 @@ std::optional<double> InRange(double value, std::string& why) {
   return std::nullopt;
 }
 
-std::string Quoted(std::string_view s) {
+// Quoted, cut after 40 bytes.
+std::string ShortQuoted(std::string_view s) {
   constexpr size_t kShown = 40;
   return "\"" + std::string(s.substr(0, kShown)) + (s.size() > kShown ? "...\"" : "\"");
 }
@@ -208,9 +204,7 @@ class UtmCurveParser {
   Status Keep(double value);
   void Refuse(int line, const std::string& reason);
   Status Finish();
-  Status Error(const std::string& reason) const {
-    return Status::InvalidArgument("line " + std::to_string(input_.line_number()) + ": " + reason);
-  }
+  Status Error(const std::string& reason) const { return LineError(input_.line_number(), reason); }
 
   TextInput input_;
   ParseLimits limits_;
@@ -276,7 +270,7 @@ Status UtmCurveParser::FormatLine(std::string_view line) {
   }
   const auto fields = SplitFields(line, delimiter_);
   if (!fields.ok() || fields->size() != 2 || Trim((*fields)[1]) != kUtmCurveFormat) {
-    return Error("unsupported format " + Quoted(line.substr(kKey.size() + 1)) + " (expected utm-curve-csv/1)");
+    return Error("unsupported format " + ShortQuoted(line.substr(kKey.size() + 1)) + " (expected utm-curve-csv/1)");
   }
   file_.header.format = std::string(kUtmCurveFormat);
   state_ = State::kHeader;
@@ -295,7 +289,7 @@ Status UtmCurveParser::HeaderLine(std::string_view line) {
   const std::string value(Trim((*fields)[1]));
   if (key.empty()) return Error("header line has an empty key");
   if (key == "end_of_file") return Error("file has no specimen blocks");
-  if (!header_keys_.insert(key).second) return Error("header key " + Quoted(key) + " appears twice");
+  if (!header_keys_.insert(key).second) return Error("header key " + ShortQuoted(key) + " appears twice");
   return ApplyHeaderSetting(key, value);
 }
 
@@ -316,7 +310,7 @@ Status UtmCurveParser::ApplyHeaderSetting(const std::string& key, const std::str
   } else if (key == "operator") {
     h.operator_name = value;
   } else if (key == "test_date") {
-    if (!IsValidDate(value)) return Error("test_date " + Quoted(value) + " is not a date YYYY-MM-DD");
+    if (!IsValidDate(value)) return Error("test_date " + ShortQuoted(value) + " is not a date YYYY-MM-DD");
     h.test_date = value;
   } else {
     h.fields[key] = value;
@@ -330,14 +324,14 @@ Status UtmCurveParser::ApplyMethodSetting(const std::string& key, const std::str
   const auto number = [&](double& out, bool zero_ok) -> Status {
     const auto v = ParseNumber(value);
     if (!v || *v < 0 || (*v == 0 && !zero_ok)) {
-      return Error(key + " " + Quoted(value) + (zero_ok ? " is not a number >= 0" : " is not a positive number"));
+      return Error(key + " " + ShortQuoted(value) + (zero_ok ? " is not a number >= 0" : " is not a positive number"));
     }
     out = *v;
     return Status::Ok();
   };
   const auto decimal = [&](std::optional<std::string>& out) -> Status {
     auto v = NormalizeDecimal(value);
-    if (!v.ok()) return Error(key + " " + Quoted(value) + " is not a decimal number");
+    if (!v.ok()) return Error(key + " " + ShortQuoted(value) + " is not a decimal number");
     out = std::move(*v);
     return Status::Ok();
   };
@@ -359,7 +353,7 @@ Status UtmCurveParser::SetQuantity(const std::string& value) {
   } else if (value == kUpperTearStrength) {
     settings_.quantity = Quantity::kTear;
   } else {
-    return Error("quantity " + Quoted(value) + " is not sole-bond-strength or upper-tear-strength");
+    return Error("quantity " + ShortQuoted(value) + " is not sole-bond-strength or upper-tear-strength");
   }
   return Status::Ok();
 }
@@ -380,12 +374,12 @@ Status UtmCurveParser::StructureLine(const std::vector<std::string>& fields) {
       MetaLine(fields);
       return Status::Ok();
     case State::kCurve:
-      Refuse(input_.line_number(), "specimen " + specimen_.id + ": " + Quoted(fields[0]) + " is not a number");
+      Refuse(input_.line_number(), "specimen " + specimen_.id + ": " + ShortQuoted(fields[0]) + " is not a number");
       return Status::Ok();
     case State::kSkipping:
       return Status::Ok();
     default:
-      return Error("expected a specimen line or end_of_file, found " + Quoted(key));
+      return Error("expected a specimen line or end_of_file, found " + ShortQuoted(key));
   }
 }
 
@@ -411,13 +405,13 @@ void UtmCurveParser::MetaLine(const std::vector<std::string>& fields) {
   if (key == "width_mm" && fields.size() == 2) {
     const auto w = ParseNumber(fields[1]);
     if (!w || *w <= 0) {
-      return Refuse(input_.line_number(), who + "width_mm " + Quoted(fields[1]) + " is not a positive number");
+      return Refuse(input_.line_number(), who + "width_mm " + ShortQuoted(fields[1]) + " is not a positive number");
     }
     specimen_.width_mm = *w;
   } else if (key == "remark" && fields.size() == 2) {
     specimen_.remark = std::string(Trim(fields[1]));
   } else if (!ColumnLine(fields)) {
-    Refuse(input_.line_number(), who + "unknown line " + Quoted(key) + " before the column names");
+    Refuse(input_.line_number(), who + "unknown line " + ShortQuoted(key) + " before the column names");
   }
 }
 
@@ -437,7 +431,7 @@ bool UtmCurveParser::ColumnLine(const std::vector<std::string>& fields) {
     if (slot == nullptr) continue;
     any_known = true;
     if (*slot >= 0) {
-      Refuse(input_.line_number(), who + "column " + Quoted(name) + " appears twice");
+      Refuse(input_.line_number(), who + "column " + ShortQuoted(name) + " appears twice");
       return true;
     }
     *slot = static_cast<int>(i);
@@ -479,7 +473,7 @@ void UtmCurveParser::CurveRow(std::string_view line) {
   if (!e || !f) {
     const std::string_view bad = e ? fields[specimen_.force_col] : fields[specimen_.extension_col];
     return Refuse(input_.line_number(),
-                  "specimen " + specimen_.id + ": " + Quoted(Trim(bad)) + " is not a finite number");
+                  "specimen " + specimen_.id + ": " + ShortQuoted(Trim(bad)) + " is not a finite number");
   }
   AddReading(*e, *f);
 }
@@ -590,7 +584,8 @@ void UtmCurveParser::Refuse(int line, const std::string& reason) {
 Status UtmCurveParser::EndOfFile(const std::vector<std::string>& fields) {
   const std::string count = fields.size() == 2 ? std::string(Trim(fields[1])) : "";
   if (count != std::to_string(blocks_)) {
-    return Error("end_of_file says " + Quoted(count) + " specimen blocks, the file has " + std::to_string(blocks_));
+    return Error("end_of_file says " + ShortQuoted(count) + " specimen blocks, the file has " +
+                 std::to_string(blocks_));
   }
   state_ = State::kDone;
   return Status::Ok();

@@ -5,11 +5,11 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstdint>
+#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -22,7 +22,6 @@
 namespace lims::reports {
 namespace {
 
-using pdf::CheckHaru;
 using pdf::Column;
 using pdf::Face;
 using pdf::HaruError;
@@ -145,27 +144,230 @@ using SymbolPtr = std::unique_ptr<zint_symbol, SymbolDeleter>;
 // Dark modules as [row][column]; libzint packs each row as bits, least significant first.
 using Modules = std::vector<std::vector<bool>>;
 
-Result<Modules> EncodeQr(const std::string& url) {
+// The data mask (ISO/IEC 18004:2015 7.8) is chosen here rather than by libzint, whose evaluation
+// of the eight masks takes most of its encoding time (its branches on module values mispredict):
+// libzint encodes with mask 0, the data modules are unmasked, and each mask is scored on rows of
+// bits. For versions 1 to 6 (up to 41 modules: one alignment pattern, no version information,
+// URLs up to about 100 characters); larger symbols keep libzint's own choice. The scores follow
+// 7.8.3.1 with the outside of the symbol counted as light, which is how libzint scores, so the
+// symbol is the one libzint would have drawn.
+namespace qr {
+
+constexpr int kMaxSize = 41;
+constexpr int kMasks = 8;
+using Lines = std::array<uint64_t, kMaxSize>;  // bit c of line r: module (r, c) is dark
+
+// Finder patterns with separators and format information, timing patterns, the alignment pattern
+// and the dark module: everything that is not data.
+bool IsFunctionModule(int size, int r, int c) {
+  if (r <= 8 && (c <= 8 || c >= size - 8)) return true;
+  if (r >= size - 8 && c <= 8) return true;
+  if (r == 6 || c == 6) return true;
+  const int a = size - 7;  // the alignment pattern's centre (versions 2 to 6)
+  return size > 21 && std::abs(r - a) <= 2 && std::abs(c - a) <= 2;
+}
+
+// Table 10: whether mask `p` inverts module (i, j).
+bool Inverts(int p, int i, int j) {
+  switch (p) {
+    case 0:
+      return (i + j) % 2 == 0;
+    case 1:
+      return i % 2 == 0;
+    case 2:
+      return j % 3 == 0;
+    case 3:
+      return (i + j) % 3 == 0;
+    case 4:
+      return (i / 2 + j / 3) % 2 == 0;
+    case 5:
+      return (i * j) % 2 + (i * j) % 3 == 0;
+    case 6:
+      return ((i * j) % 2 + (i * j) % 3) % 2 == 0;
+    default:
+      return ((i + j) % 2 + (i * j) % 3) % 2 == 0;
+  }
+}
+
+// The data modules each mask inverts, as rows and as columns, for each size (21, 25, ... 41).
+struct MaskSet {
+  std::array<Lines, kMasks> rows{}, columns{};
+};
+const MaskSet& Masks(int size) {
+  static const std::array<MaskSet, 6> sets = [] {
+    std::array<MaskSet, 6> all{};
+    for (size_t v = 0; v < all.size(); ++v) {
+      const int n = 21 + 4 * static_cast<int>(v);
+      for (int p = 0; p < kMasks; ++p) {
+        for (int r = 0; r < n; ++r) {
+          for (int c = 0; c < n; ++c) {
+            if (IsFunctionModule(n, r, c) || !Inverts(p, r, c)) continue;
+            all[v].rows[p][r] |= uint64_t{1} << c;
+            all[v].columns[p][c] |= uint64_t{1} << r;
+          }
+        }
+      }
+    }
+    return all;
+  }();
+  return sets[static_cast<size_t>((size - 21) / 4)];
+}
+
+// 7.9: the 15 format bits for error correction level bits `ecc` and mask `p`, a BCH(15,5) code
+// (generator 10100110111) XOR 101010000010010.
+uint32_t FormatBits(uint32_t ecc, uint32_t p) {
+  const uint32_t data = ecc << 3 | p;
+  uint32_t remainder = data << 10;
+  for (int bit = 14; bit >= 10; --bit) {
+    if (((remainder >> bit) & 1) != 0) remainder ^= 0x537u << (bit - 10);
+  }
+  return (data << 10 | remainder) ^ 0x5412u;
+}
+
+// Figure 25: the two places of format bit k (0 = least significant).
+struct Position {
+  int r, c;
+};
+std::array<Position, 2> FormatPositions(int size, int k) {
+  // Beside the top left finder: up column 8 (bits 0-7, skipping the timing row), then left along row 8.
+  const Position first = k < 6    ? Position{k, 8}
+                         : k < 8  ? Position{k + 1, 8}
+                         : k == 8 ? Position{8, 7}
+                                  : Position{8, 14 - k};
+  // Row 8 from the right edge (bits 0-7), then column 8 down to the bottom edge (bits 8-14).
+  const Position second = k < 8 ? Position{8, size - 1 - k} : Position{size - 15 + k, 8};
+  return {first, second};
+}
+
+// N1 for one row or column of n modules: 3 + (length - 5) for each run of five or more.
+int RunPenalty(uint64_t line, int n) {
+  const uint64_t same = ~(line ^ (line >> 1)) & ((uint64_t{1} << (n - 1)) - 1);  // module k == k + 1
+  const uint64_t fives = same & (same >> 1) & (same >> 2) & (same >> 3);         // k .. k + 4 alike
+  return std::popcount(fives) + 2 * std::popcount(fives & ~(fives << 1));
+}
+
+// N3: dark-light-dark-dark-dark-light-dark with four light modules before or after it.
+int FinderLikePenalty(uint64_t line, int n) {
+  const uint64_t x = line << 4;  // four light modules outside each end
+  const uint64_t light = ~x & ((uint64_t{1} << (n + 8)) - 1);
+  const uint64_t pattern = x & (light >> 1) & (x >> 2) & (x >> 3) & (x >> 4) & (light >> 5) & (x >> 6);
+  const uint64_t light4 = light & (light >> 1) & (light >> 2) & (light >> 3);  // k .. k + 3 light
+  return 40 * std::popcount(pattern & ((light4 << 4) | (light4 >> 7)));
+}
+
+// 7.8.3.1: N1 + N2 + N3 + N4 over rows and columns.
+int Penalty(const Lines& rows, const Lines& columns, int n) {
+  int score = 0, dark = 0;
+  for (int i = 0; i < n; ++i) {
+    dark += std::popcount(rows[i]);
+    score += RunPenalty(rows[i], n) + RunPenalty(columns[i], n);
+    score += FinderLikePenalty(rows[i], n) + FinderLikePenalty(columns[i], n);
+  }
+  const uint64_t inner = (uint64_t{1} << (n - 1)) - 1;
+  for (int r = 0; r + 1 < n; ++r) {
+    const uint64_t vertical = ~(rows[r] ^ rows[r + 1]), horizontal = ~(rows[r] ^ (rows[r] >> 1));
+    score += 3 * std::popcount(vertical & (vertical >> 1) & horizontal & inner);  // N2: 2 x 2 blocks
+  }
+  return score + 10 * (std::abs(20 * dark - 10 * n * n) / (n * n));  // N4: 10 per 5 % off half dark
+}
+
+// Rewrites `rows` (encoded with mask 0) with the best mask. False when the symbol is too large or
+// its format information is not what mask 0 gives, in which case it is left alone.
+bool ApplyBestMask(int n, Lines* rows) {
+  if (n < 21 || n > kMaxSize || (n - 21) % 4 != 0) return false;
+  auto dark = [&](const Position& at) { return (((*rows)[at.r] >> at.c) & 1) != 0; };
+  uint32_t format = 0;
+  for (int k = 0; k < 15; ++k) {
+    const std::array<Position, 2> at = FormatPositions(n, k);
+    if (dark(at[0]) != dark(at[1])) return false;
+    format |= static_cast<uint32_t>(dark(at[0])) << k;
+  }
+  const uint32_t ecc = (format ^ 0x5412u) >> 13;
+  if (FormatBits(ecc, 0) != format) return false;
+
+  const MaskSet& masks = Masks(n);
+  Lines data = *rows, data_columns{};
+  for (int r = 0; r < n; ++r) {
+    data[r] ^= masks.rows[0][r];
+    for (int c = 0; c < n; ++c) data_columns[c] |= ((data[r] >> c) & 1) << r;
+  }
+  int best_score = 0;
+  Lines best_rows{};
+  for (int p = 0; p < kMasks; ++p) {
+    Lines r = data, c = data_columns;
+    for (int i = 0; i < n; ++i) {
+      r[i] ^= masks.rows[p][i];
+      c[i] ^= masks.columns[p][i];
+    }
+    const uint32_t bits = FormatBits(ecc, static_cast<uint32_t>(p));
+    for (int k = 0; k < 15; ++k) {
+      const uint64_t bit = (bits >> k) & 1;
+      for (const Position& at : FormatPositions(n, k)) {
+        r[at.r] = (r[at.r] & ~(uint64_t{1} << at.c)) | bit << at.c;
+        c[at.c] = (c[at.c] & ~(uint64_t{1} << at.r)) | bit << at.r;
+      }
+    }
+    const int score = Penalty(r, c, n);
+    if (p == 0 || score < best_score) {
+      best_score = score;
+      best_rows = r;
+    }
+  }
+  *rows = best_rows;
+  return true;
+}
+
+}  // namespace qr
+
+SymbolPtr NewQrSymbol(const std::string& url, int mask, int* rc) {
   SymbolPtr symbol(ZBarcode_Create());
-  if (symbol == nullptr) return Status::Internal("libzint could not allocate a symbol");
+  if (symbol == nullptr) return symbol;
   symbol->symbology = BARCODE_QRCODE;
   symbol->input_mode = DATA_MODE;
-  const int rc =
-      ZBarcode_Encode(symbol.get(), reinterpret_cast<const unsigned char*>(url.data()), static_cast<int>(url.size()));
+  symbol->option_3 = mask < 0 ? 0 : (mask + 1) << 8;  // libzint: (mask + 1) << 8 forces a mask
+  *rc = ZBarcode_Encode(symbol.get(), reinterpret_cast<const unsigned char*>(url.data()), static_cast<int>(url.size()));
+  return symbol;
+}
+
+Result<Modules> EncodeQr(const std::string& url) {
+  int rc = 0;
+  SymbolPtr symbol = NewQrSymbol(url, 0, &rc);
+  if (symbol == nullptr) return Status::Internal("libzint could not allocate a symbol");
   if (rc >= ZINT_ERROR) return Status::Internal(std::string("libzint could not encode the URL: ") + symbol->errtxt);
-  Modules modules(static_cast<size_t>(symbol->rows));
-  for (int row = 0; row < symbol->rows; ++row) {
-    for (int column = 0; column < symbol->width; ++column) {
-      modules[static_cast<size_t>(row)].push_back(((symbol->encoded_data[row][column >> 3] >> (column & 7)) & 1) != 0);
+  const int n = symbol->rows;
+  qr::Lines rows{};
+  if (n == symbol->width && n <= qr::kMaxSize) {
+    for (int r = 0; r < n; ++r) {
+      for (int byte = 0; byte * 8 < n; ++byte) rows[r] |= uint64_t{symbol->encoded_data[r][byte]} << (8 * byte);
+      rows[r] &= (uint64_t{1} << n) - 1;
     }
+  }
+  if (n != symbol->width || !qr::ApplyBestMask(n, &rows)) {
+    symbol = NewQrSymbol(url, -1, &rc);  // libzint's own mask choice
+    if (symbol == nullptr) return Status::Internal("libzint could not allocate a symbol");
+    if (rc >= ZINT_ERROR) return Status::Internal(std::string("libzint could not encode the URL: ") + symbol->errtxt);
+    Modules modules(static_cast<size_t>(symbol->rows));
+    for (int row = 0; row < symbol->rows; ++row) {
+      for (int column = 0; column < symbol->width; ++column) {
+        modules[static_cast<size_t>(row)].push_back(((symbol->encoded_data[row][column >> 3] >> (column & 7)) & 1) !=
+                                                    0);
+      }
+    }
+    return modules;
+  }
+  Modules modules(static_cast<size_t>(n), std::vector<bool>(static_cast<size_t>(n)));
+  for (int r = 0; r < n; ++r) {
+    for (int c = 0; c < n; ++c) modules[static_cast<size_t>(r)][static_cast<size_t>(c)] = ((rows[r] >> c) & 1) != 0;
   }
   return modules;
 }
 
-// One rectangle per horizontal run of dark modules, filled as one path (no seams between rows).
-void DrawModules(HPDF_Page page, const Modules& m, float left, float top, float module) {
+// One rectangle per horizontal run of dark modules, filled as one path (no seams between rows), in
+// a grid of whole modules whose origin is the symbol's top left corner.
+void DrawModules(pdf::Canvas& canvas, const Modules& m, float left, float top, float module) {
+  canvas.BeginGrid(module, left, top);
   for (size_t row = 0; row < m.size(); ++row) {
-    const float y = top - static_cast<float>(row + 1) * module;
+    const int y = -static_cast<int>(row + 1);
     for (size_t column = 0; column < m[row].size();) {
       if (!m[row][column]) {
         ++column;
@@ -173,11 +375,11 @@ void DrawModules(HPDF_Page page, const Modules& m, float left, float top, float 
       }
       const size_t start = column;
       while (column < m[row].size() && m[row][column]) ++column;
-      HPDF_Page_Rectangle(page, left + static_cast<float>(start) * module, y,
-                          static_cast<float>(column - start) * module, module);
+      canvas.GridRectangle(static_cast<int>(start), y, static_cast<int>(column - start), 1);
     }
   }
-  HPDF_Page_Fill(page);
+  canvas.Fill();
+  canvas.EndGrid();
 }
 
 // ---- Content ----
@@ -227,14 +429,6 @@ std::string FailureResult(const CertificateRow& row) {
   return text + "; limit: " + OrNone(row.limit) + "; verdict: " + VerdictLabel(row.verdict) + ".";
 }
 
-Result<std::string> ReadBinaryFile(const std::string& path, std::string_view what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Internal(std::string(what) + " not readable: " + path);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
-
 using Field = pdf::Field;
 
 using RowLayout = pdf::TableRow;
@@ -249,6 +443,7 @@ class CertificateWriter : public pdf::PageWriter {
   Status Setup(const FontSet& fonts);
   Status WriteBody();
   Status WriteHeadersAndFooters();
+  using PageWriter::FinishPages;
 
  private:
   Status SetInfo();
@@ -299,7 +494,7 @@ class CertificateWriter : public pdf::PageWriter {
 };
 
 Status CertificateWriter::Setup(const FontSet& fonts) {
-  LIMS_RETURN_IF_ERROR(LoadFaces(fonts));
+  LIMS_RETURN_IF_ERROR(EmbedFaces(fonts));
   LIMS_RETURN_IF_ERROR(SetInfo());
   return MakePdfA();
 }
@@ -359,17 +554,15 @@ Status CertificateWriter::FixMetadataSubtype() {
 }
 
 // Built here rather than with HPDF_PDFA_AppendOutputIntents, which spells the key
-// "DestOutputProfile " (trailing space) so that no reader finds the profile.
+// "DestOutputProfile " (trailing space) so that no reader finds the profile. The profile is read
+// and compressed once per process.
 Status CertificateWriter::AddOutputIntent() {
-  Result<std::string> icc = ReadBinaryFile(LIMS_ICC_PROFILE, "ICC profile");
+  Result<std::shared_ptr<const std::string>> icc = pdf::DeflatedFile(LIMS_ICC_PROFILE, "ICC profile");
   if (!icc.ok()) return icc.status();
-  HPDF_Dict profile = HPDF_DictStream_New(doc_->mmgr, doc_->xref);
+  HPDF_Dict profile = pdf::NewDeflatedStream(doc_, **icc);
   if (profile == nullptr) return Check("creating the ICC profile stream");
-  profile->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
   HPDF_STATUS rc = HPDF_Dict_AddNumber(profile, "N", 3);
   rc |= HPDF_Dict_AddName(profile, "Alternate", "DeviceRGB");
-  rc |= HPDF_Stream_Write(profile->stream, reinterpret_cast<const HPDF_BYTE*>(icc->data()),
-                          static_cast<HPDF_UINT>(icc->size()));
   HPDF_Dict intent = HPDF_Dict_New(doc_->mmgr);
   HPDF_Array intents = HPDF_Array_New(doc_->mmgr);
   if (rc != HPDF_OK || intent == nullptr || intents == nullptr) return Check("writing the ICC profile");
@@ -447,23 +640,27 @@ Status CertificateWriter::DrawLogo(float top) {
   const float w = static_cast<float>(HPDF_Image_GetWidth(image));
   const float h = static_cast<float>(HPDF_Image_GetHeight(image));
   const float scale = std::min(kLogoSide / w, kLogoSide / h);
-  HPDF_Page_DrawImage(page_, image, kMargin, top - h * scale, w * scale, h * scale);
-  return Check("drawing the logo");
+  const char* name = HPDF_Page_GetXObjectName(page_, image);  // adds it to the page's resources
+  LIMS_RETURN_IF_ERROR(Check("drawing the logo"));
+  if (name == nullptr) return Status::Internal("libharu gave the logo no resource name");
+  canvas().Image(name, kMargin, top - h * scale, w * scale, h * scale);
+  return Status::Ok();
 }
 
 // Without a logo: a ring around a tick, in the lab's colour.
 void CertificateWriter::DrawMark(float top) {
   const float cx = kMargin + kLogoSide / 2;
   const float cy = top - kLogoSide / 2;
-  HPDF_Page_SetRGBStroke(page_, kMarkColor.r, kMarkColor.g, kMarkColor.b);
-  HPDF_Page_SetLineWidth(page_, 3.0f);
-  HPDF_Page_Circle(page_, cx, cy, kLogoSide / 2 - 2.0f);
-  HPDF_Page_Stroke(page_);
-  HPDF_Page_SetLineWidth(page_, 4.0f);
-  HPDF_Page_MoveTo(page_, cx - 10.0f, cy);
-  HPDF_Page_LineTo(page_, cx - 3.0f, cy - 8.0f);
-  HPDF_Page_LineTo(page_, cx + 11.0f, cy + 9.0f);
-  HPDF_Page_Stroke(page_);
+  pdf::Canvas& c = canvas();
+  c.SetStroke(kMarkColor);
+  c.SetLineWidth(3.0f);
+  c.Circle(cx, cy, kLogoSide / 2 - 2.0f);
+  c.Stroke();
+  c.SetLineWidth(4.0f);
+  c.MoveTo(cx - 10.0f, cy);
+  c.LineTo(cx - 3.0f, cy - 8.0f);
+  c.LineTo(cx + 11.0f, cy + 9.0f);
+  c.Stroke();
 }
 
 Status CertificateWriter::WriteQr(float* height) {
@@ -474,7 +671,7 @@ Status CertificateWriter::WriteQr(float* height) {
   const float left = kPageWidth - kMargin - kQrSide;
   const float top = y_ - static_cast<float>(kQrQuiet) * module / 2;
   SetFill(kBlack);
-  DrawModules(page_, *qr, left, top, module);
+  DrawModules(canvas(), *qr, left, top, module);
   const Face face = Regular(6.0f);
   const float column_left = kPageWidth - kMargin - kQrColumnWidth;
   const std::vector<std::string> url = Wrap(face, data_.verification_url, kQrColumnWidth, 3);
@@ -571,16 +768,16 @@ RowLayout CertificateWriter::LayOutRow(const CertificateRow& row) const {
 }
 
 void CertificateWriter::DrawTableHeader() {
-  y_ -= pdf::DrawTableHeading(page_, Table(), y_);
+  y_ -= pdf::DrawTableHeading(canvas(), Table(), y_);
 }
 
 void CertificateWriter::DrawRow(const RowLayout& row, std::string_view verdict) {
   if (IsFailing(verdict)) {
     SetFill(kFailFill);
-    HPDF_Page_Rectangle(page_, kMargin, y_ - row.height, kContentWidth, row.height);
-    HPDF_Page_Fill(page_);
+    canvas().Rectangle(kMargin, y_ - row.height, kContentWidth, row.height);
+    canvas().Fill();
   }
-  pdf::DrawTableRow(page_, Table(), row, y_, VerdictColor(verdict), kMuted);
+  pdf::DrawTableRow(canvas(), Table(), row, y_, VerdictColor(verdict), kMuted);
   y_ -= row.height;
   Rule(y_, kGridColor, 0.4f);
 }
@@ -670,6 +867,7 @@ lims::Result<std::string> RenderCertificate(const CertificateData& data, const F
   LIMS_RETURN_IF_ERROR(writer.Setup(fonts));
   LIMS_RETURN_IF_ERROR(writer.WriteBody());
   LIMS_RETURN_IF_ERROR(writer.WriteHeadersAndFooters());
+  LIMS_RETURN_IF_ERROR(writer.FinishPages());
   return pdf::SaveToString(doc.get(), error);
 }
 

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -210,7 +211,12 @@ void Set(Dict* dict, const std::string& key, std::string value) {
 
 std::string Serialize(const Dict& dict) {
   std::string out = "<<";
-  for (const auto& [k, v] : dict) out += " " + k + " " + v;
+  for (const auto& [k, v] : dict) {
+    out += ' ';
+    out += k;
+    out += ' ';
+    out += v;
+  }
   return out + " >>";
 }
 
@@ -453,11 +459,16 @@ struct NewObject {
 };
 
 Result<std::string> SigDictionary(const SignatureInfo& info, const SigningKey& key) {
-  std::string out = "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter ";
+  std::string out;
+  out.reserve(2 * kSignatureReserve + 512);
+  out += "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter ";
   out += info.sub_filter == SubFilter::kEtsiCadesDetached ? "/ETSI.CAdES.detached" : "/adbe.pkcs7.detached";
-  out += " /ByteRange " + std::string(kByteRangeWidth, ' ');
-  out += " /Contents <" + std::string(2 * kSignatureReserve, '0') + ">";
-  out += " /M " + PdfDate(info.signing_time);
+  out += " /ByteRange ";
+  out.append(kByteRangeWidth, ' ');
+  out += " /Contents <";
+  out.append(2 * kSignatureReserve, '0');
+  out += "> /M ";
+  out += PdfDate(info.signing_time);
   const std::pair<const char*, std::string> fields[] = {
       {"/Name", info.signer_name.empty() ? key.SubjectCommonName() : info.signer_name},
       {"/Reason", info.reason},
@@ -474,7 +485,13 @@ Result<std::string> SigDictionary(const SignatureInfo& info, const SigningKey& k
 
 void AppendObject(Update* update, std::vector<NewObject>* objects, const Ref& ref, const std::string& body) {
   objects->push_back(NewObject{ref, update->pdf.size()});
-  update->pdf += std::to_string(ref.num) + " " + std::to_string(ref.gen) + " obj\n" + body + "\nendobj\n";
+  std::string& out = update->pdf;
+  out += std::to_string(ref.num);
+  out += ' ';
+  out += std::to_string(ref.gen);
+  out += " obj\n";
+  out += body;
+  out += "\nendobj\n";
 }
 
 // A classic xref section over the new objects, grouped into runs of consecutive numbers.
@@ -564,8 +581,8 @@ Result<Update> BuildUpdate(const Document& doc, const SigningKey& key, const Sig
 struct CmsFree {
   void operator()(CMS_ContentInfo* p) const { CMS_ContentInfo_free(p); }
 };
-struct BioFree {
-  void operator()(BIO* p) const { BIO_free(p); }
+struct BioFreeAll {
+  void operator()(BIO* p) const { BIO_free_all(p); }
 };
 struct Asn1TimeFree {
   void operator()(ASN1_TIME* p) const { ASN1_TIME_free(p); }
@@ -581,9 +598,10 @@ Status CmsError(const std::string& what) {
   return Status::Internal(out);
 }
 
-// Detached CMS over `data`, its signingTime set to the claimed time (OpenSSL would otherwise add
-// the clock's time in CMS_final).
-Result<std::string> SignDetached(std::string_view data, const SigningKey& key, Timestamp signing_time) {
+// Detached CMS over the bytes of `parts` (hashed in place, one after the other), its signingTime
+// set to the claimed time (OpenSSL would otherwise add the clock's time in CMS_final).
+Result<std::string> SignDetached(std::initializer_list<std::string_view> parts, const SigningKey& key,
+                                 Timestamp signing_time) {
   ERR_clear_error();
   const unsigned int flags = CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_CADES;
   std::unique_ptr<CMS_ContentInfo, CmsFree> cms(CMS_sign(nullptr, nullptr, key.chain(), nullptr, flags | CMS_PARTIAL));
@@ -596,8 +614,18 @@ Result<std::string> SignDetached(std::string_view data, const SigningKey& key, T
       CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, ASN1_STRING_type(when.get()), when.get(), -1) != 1) {
     return CmsError("signingTime");
   }
-  std::unique_ptr<BIO, BioFree> in(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
-  if (!in || CMS_final(cms.get(), in.get(), nullptr, flags) != 1) return CmsError("CMS_final");
+  // What CMS_final does with CMS_BINARY, minus copying the data through a memory BIO first.
+  std::unique_ptr<BIO, BioFreeAll> content(CMS_dataInit(cms.get(), nullptr));
+  if (!content) return CmsError("CMS_dataInit");
+  for (const std::string_view part : parts) {
+    for (size_t at = 0; at < part.size();) {
+      const int n = static_cast<int>(std::min<size_t>(part.size() - at, 1 << 30));
+      if (BIO_write(content.get(), part.data() + at, n) != n) return CmsError("hashing the document");
+      at += static_cast<size_t>(n);
+    }
+  }
+  static_cast<void>(BIO_flush(content.get()));
+  if (CMS_dataFinal(cms.get(), content.get()) != 1) return CmsError("CMS_dataFinal");
   const int len = i2d_CMS_ContentInfo(cms.get(), nullptr);
   if (len <= 0) return CmsError("DER encoding");
   std::string der(static_cast<size_t>(len), '\0');
@@ -640,10 +668,9 @@ Result<std::string> SignPdf(const std::string& pdf, const SigningKey& key, const
   if (!update.ok()) return update.status();
   LIMS_RETURN_IF_ERROR(FillByteRange(&*update));
   const std::string_view bytes = update->pdf;
-  std::string signed_bytes;
-  signed_bytes.reserve(bytes.size());
-  signed_bytes.append(bytes.substr(0, update->contents_at)).append(bytes.substr(update->contents_end));
-  Result<std::string> der = SignDetached(signed_bytes, key, info.signing_time);
+  // The /ByteRange: everything but the /Contents value.
+  Result<std::string> der =
+      SignDetached({bytes.substr(0, update->contents_at), bytes.substr(update->contents_end)}, key, info.signing_time);
   if (!der.ok()) return der.status();
   LIMS_RETURN_IF_ERROR(EmbedSignature(&*update, *der));
   return std::move(update->pdf);

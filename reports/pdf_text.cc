@@ -2,8 +2,13 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
 #include <string>
 #include <utility>
+
+#include "reports/sample_report.h"  // FontSet
 
 namespace lims::reports::pdf {
 namespace {
@@ -73,35 +78,40 @@ size_t SequenceLength(unsigned char lead) {
   return 1;
 }
 
-std::vector<std::string_view> SplitWords(std::string_view text) {
+// Calls word(w) for each run of non-space characters of `text`, in order, until it returns false.
+template <typename Word>
+void ForEachWord(std::string_view text, const Word& word) {
   constexpr std::string_view kSpace = " \t\r\n\f\v";
-  std::vector<std::string_view> words;
   size_t start = text.find_first_not_of(kSpace);
   while (start != std::string_view::npos) {
     const size_t end = std::min(text.find_first_of(kSpace, start), text.size());
-    words.push_back(text.substr(start, end - start));
+    if (!word(text.substr(start, end - start))) return;
     start = text.find_first_not_of(kSpace, end);
   }
-  return words;
 }
 
 // Splits a word wider than the column (a long CAS number, a URL) at character boundaries. The
-// last piece is left in *line so that the next word can follow it. Stops once past `max_lines`,
-// since the rest would be cut anyway.
+// last piece is left in *line, and its units in *line_units, so that the next word can follow it.
+// Stops once past `max_lines`, since the rest would be cut anyway.
 void BreakLongWord(const Face& face, float width, std::string_view word, size_t max_lines,
-                   std::vector<std::string>* lines, std::string* line) {
+                   std::vector<std::string>* lines, std::string* line, uint32_t* line_units) {
   std::string piece;
+  uint32_t piece_units = 0;
   for (size_t i = 0; i < word.size() && lines->size() <= max_lines;) {
     const size_t n = std::min(SequenceLength(static_cast<unsigned char>(word[i])), word.size() - i);
     const std::string_view next = word.substr(i, n);
-    if (!piece.empty() && face.Width(piece + std::string(next)) > width) {
+    const uint32_t next_units = face.Units(next);
+    if (!piece.empty() && face.WidthOfUnits(piece_units + next_units) > width) {
       lines->push_back(std::move(piece));
       piece.clear();
+      piece_units = 0;
     }
     piece.append(next);
+    piece_units += next_units;
     i += n;
   }
   *line = std::move(piece);
+  *line_units = piece_units;
 }
 
 // Cuts `lines` to `max_lines`, ending the last one with an ellipsis so that the cut is visible.
@@ -131,23 +141,33 @@ bool ParseRfc3339(std::string_view s, UtcStyle utc, HPDF_Date* date) {
 }
 
 std::vector<std::string> Wrap(const Face& face, std::string_view text, float width, size_t max_lines) {
+  // Measured word by word: a candidate line's units are the line's plus a space's plus the word's.
   std::vector<std::string> lines;
   std::string line;
-  for (std::string_view word : SplitWords(text)) {
-    if (lines.size() > max_lines) break;
-    std::string candidate = line.empty() ? std::string(word) : line + " " + std::string(word);
-    if (face.Width(candidate) <= width) {
-      line = std::move(candidate);
-      continue;
+  uint32_t line_units = 0;
+  const uint32_t space_units = face.Units(" ");
+  ForEachWord(text, [&](std::string_view word) {
+    if (lines.size() > max_lines) return false;
+    const uint32_t word_units = face.Units(word);
+    const uint32_t candidate_units = line.empty() ? word_units : line_units + space_units + word_units;
+    if (face.WidthOfUnits(candidate_units) <= width) {
+      if (line.empty()) line.reserve(text.size());  // one allocation per line
+      if (!line.empty()) line.push_back(' ');
+      line.append(word);
+      line_units = candidate_units;
+      return true;
     }
     if (!line.empty()) lines.push_back(std::move(line));
     line.clear();
-    if (face.Width(word) <= width) {
-      line = std::string(word);
+    if (face.WidthOfUnits(word_units) <= width) {
+      line.reserve(text.size());
+      line.assign(word);
+      line_units = word_units;
     } else {
-      BreakLongWord(face, width, word, max_lines, &lines, &line);
+      BreakLongWord(face, width, word, max_lines, &lines, &line, &line_units);
     }
-  }
+    return true;
+  });
   if (!line.empty()) lines.push_back(std::move(line));
   Truncate(face, width, max_lines, &lines);
   return lines;
@@ -169,12 +189,33 @@ void DrawText(HPDF_Page page, const Face& face, float x, float baseline, const s
   HPDF_Page_EndText(page);
 }
 
-float DrawLines(HPDF_Page page, const Face& face, float x, float top, const std::vector<std::string>& lines) {
+void DrawText(Canvas& canvas, const Face& face, float x, float baseline, std::string_view text) {
+  canvas.Text(face, x, baseline, text);
+}
+
+void SetFill(Canvas& canvas, const Rgb& color) {
+  canvas.SetFill(color);
+}
+
+namespace {
+
+template <typename Surface>
+float DrawLinesOn(Surface& surface, const Face& face, float x, float top, const std::vector<std::string>& lines) {
   // One em below the top leaves room for accents on capitals (Ł, Š) within the line box.
   for (size_t i = 0; i < lines.size(); ++i) {
-    DrawText(page, face, x, top - face.size - static_cast<float>(i) * face.Leading(), lines[i]);
+    DrawText(surface, face, x, top - face.size - static_cast<float>(i) * face.Leading(), lines[i]);
   }
   return static_cast<float>(lines.size()) * face.Leading();
+}
+
+}  // namespace
+
+float DrawLines(HPDF_Page page, const Face& face, float x, float top, const std::vector<std::string>& lines) {
+  return DrawLinesOn(page, face, x, top, lines);
+}
+
+float DrawLines(Canvas& canvas, const Face& face, float x, float top, const std::vector<std::string>& lines) {
+  return DrawLinesOn(canvas, face, x, top, lines);
 }
 
 void HorizontalRule(HPDF_Page page, float left, float right, float y, const Rgb& color, float width) {
@@ -183,6 +224,14 @@ void HorizontalRule(HPDF_Page page, float left, float right, float y, const Rgb&
   HPDF_Page_MoveTo(page, left, y);
   HPDF_Page_LineTo(page, right, y);
   HPDF_Page_Stroke(page);
+}
+
+void HorizontalRule(Canvas& canvas, float left, float right, float y, const Rgb& color, float width) {
+  canvas.SetLineWidth(width);
+  canvas.SetStroke(color);
+  canvas.MoveTo(left, y);
+  canvas.LineTo(right, y);
+  canvas.Stroke();
 }
 
 float ColumnX(std::span<const Column> columns, float left, float width, size_t column) {
@@ -199,6 +248,43 @@ float ColumnTextWidth(const TableStyle& style, size_t column) {
 
 const Face& CellFace(const TableStyle& style, size_t column) {
   return column == style.verdict_column ? style.verdict_cell : style.cell;
+}
+
+void FillRectangle(HPDF_Page page, float x, float y, float width, float height) {
+  HPDF_Page_Rectangle(page, x, y, width, height);
+  HPDF_Page_Fill(page);
+}
+
+void FillRectangle(Canvas& canvas, float x, float y, float width, float height) {
+  canvas.Rectangle(x, y, width, height);
+  canvas.Fill();
+}
+
+template <typename Surface>
+float DrawTableHeadingOn(Surface& surface, const TableStyle& style, float top) {
+  const float height = TableHeadingHeight(style);
+  SetFill(surface, kHeaderFill);
+  FillRectangle(surface, style.left, top - height, style.width, height);
+  SetFill(surface, kBlack);
+  for (size_t i = 0; i < style.columns.size(); ++i) {
+    const float x = ColumnX(style.columns, style.left, style.width, i) + style.pad;
+    DrawLines(surface, style.heading, x, top - style.pad, {style.columns[i].title});
+  }
+  return height;
+}
+
+template <typename Surface>
+void DrawTableRowOn(Surface& surface, const TableStyle& style, const TableRow& row, float top, const Rgb& verdict_color,
+                    const Rgb& note_color) {
+  const float cells_top = top - style.pad;
+  for (size_t i = 0; i < style.columns.size(); ++i) {
+    SetFill(surface, i == style.verdict_column ? verdict_color : kBlack);
+    const float x = ColumnX(style.columns, style.left, style.width, i) + style.pad;
+    DrawLines(surface, CellFace(style, i), x, cells_top, row.cells[i]);
+  }
+  SetFill(surface, note_color);
+  DrawLines(surface, style.note, style.left + style.pad, cells_top - row.cells_height, row.note);
+  SetFill(surface, kBlack);
 }
 
 }  // namespace
@@ -222,29 +308,223 @@ TableRow LayOutTableRow(const TableStyle& style, std::span<const std::string> te
 }
 
 float DrawTableHeading(HPDF_Page page, const TableStyle& style, float top) {
-  const float height = TableHeadingHeight(style);
-  SetFill(page, kHeaderFill);
-  HPDF_Page_Rectangle(page, style.left, top - height, style.width, height);
-  HPDF_Page_Fill(page);
-  SetFill(page, kBlack);
-  for (size_t i = 0; i < style.columns.size(); ++i) {
-    const float x = ColumnX(style.columns, style.left, style.width, i) + style.pad;
-    DrawLines(page, style.heading, x, top - style.pad, {style.columns[i].title});
-  }
-  return height;
+  return DrawTableHeadingOn(page, style, top);
+}
+
+float DrawTableHeading(Canvas& canvas, const TableStyle& style, float top) {
+  return DrawTableHeadingOn(canvas, style, top);
 }
 
 void DrawTableRow(HPDF_Page page, const TableStyle& style, const TableRow& row, float top, const Rgb& verdict_color,
                   const Rgb& note_color) {
-  const float cells_top = top - style.pad;
-  for (size_t i = 0; i < style.columns.size(); ++i) {
-    SetFill(page, i == style.verdict_column ? verdict_color : kBlack);
-    const float x = ColumnX(style.columns, style.left, style.width, i) + style.pad;
-    DrawLines(page, CellFace(style, i), x, cells_top, row.cells[i]);
+  DrawTableRowOn(page, style, row, top, verdict_color, note_color);
+}
+
+void DrawTableRow(Canvas& canvas, const TableStyle& style, const TableRow& row, float top, const Rgb& verdict_color,
+                  const Rgb& note_color) {
+  DrawTableRowOn(canvas, style, row, top, verdict_color, note_color);
+}
+
+// ---- Canvas ----
+
+namespace {
+
+int64_t Milli(float value) {
+  return std::llround(static_cast<double>(value) * 1000.0);
+}
+
+// `milli` thousandths as a PDF number: "12", "-0.5", "783.89".
+void AppendMilli(std::string* out, int64_t milli) {
+  char buf[32];
+  char* p = buf;
+  if (milli < 0) {
+    *p++ = '-';
+    milli = -milli;
   }
-  SetFill(page, note_color);
-  DrawLines(page, style.note, style.left + style.pad, cells_top - row.cells_height, row.note);
-  SetFill(page, kBlack);
+  p = std::to_chars(p, buf + sizeof(buf), milli / 1000).ptr;
+  const int64_t fraction = milli % 1000;
+  if (fraction != 0) {
+    *p++ = '.';
+    *p++ = static_cast<char>('0' + fraction / 100);
+    *p++ = static_cast<char>('0' + fraction / 10 % 10);
+    *p++ = static_cast<char>('0' + fraction % 10);
+    while (p[-1] == '0') --p;
+  }
+  out->append(buf, static_cast<size_t>(p - buf));
+}
+
+bool operator!=(const Rgb& a, const Rgb& b) {
+  return a.r != b.r || a.g != b.g || a.b != b.b;
+}
+
+}  // namespace
+
+void Canvas::Number(float value) {
+  AppendMilli(&out_, Milli(value));
+  out_.push_back(' ');
+}
+
+void Canvas::EndText() {
+  if (!in_text_) return;
+  out_ += "ET\n";
+  in_text_ = false;
+}
+
+void Canvas::Color(const Rgb& color, const char* op) {
+  Number(color.r);
+  Number(color.g);
+  Number(color.b);
+  out_ += op;
+  out_.push_back('\n');
+}
+
+void Canvas::SetFill(const Rgb& color) {
+  if (!(color != state_.fill)) return;
+  state_.fill = color;
+  Color(color, "rg");
+}
+
+void Canvas::SetStroke(const Rgb& color) {
+  if (!(color != state_.stroke)) return;
+  state_.stroke = color;
+  Color(color, "RG");
+}
+
+void Canvas::SetLineWidth(float width) {
+  if (width == state_.line_width) return;
+  state_.line_width = width;
+  Number(width);
+  out_ += "w\n";
+}
+
+void Canvas::MoveTo(float x, float y) {
+  EndText();
+  Number(x);
+  Number(y);
+  out_ += "m\n";
+}
+
+void Canvas::LineTo(float x, float y) {
+  Number(x);
+  Number(y);
+  out_ += "l\n";
+}
+
+void Canvas::Rectangle(float x, float y, float width, float height) {
+  EndText();
+  Number(x);
+  Number(y);
+  Number(width);
+  Number(height);
+  out_ += "re\n";
+}
+
+void Canvas::Circle(float x, float y, float radius) {
+  constexpr float kKappa = 0.552f;  // libharu's HPDF_KAPPA
+  const float k = radius * kKappa;
+  MoveTo(x - radius, y);
+  const float curves[4][6] = {
+      {x - radius, y + k, x - k, y + radius, x, y + radius},
+      {x + k, y + radius, x + radius, y + k, x + radius, y},
+      {x + radius, y - k, x + k, y - radius, x, y - radius},
+      {x - k, y - radius, x - radius, y - k, x - radius, y},
+  };
+  for (const auto& c : curves) {
+    for (const float v : c) Number(v);
+    out_ += "c\n";
+  }
+}
+
+void Canvas::Fill() {
+  out_ += "f\n";
+}
+
+void Canvas::Stroke() {
+  out_ += "S\n";
+}
+
+void Canvas::BeginGrid(float cell, float x, float y) {
+  EndText();
+  saved_ = state_;
+  char matrix[96];
+  std::snprintf(matrix, sizeof(matrix), "q %.5f 0 0 %.5f %.3f %.3f cm\n", static_cast<double>(cell),
+                static_cast<double>(cell), static_cast<double>(x), static_cast<double>(y));
+  out_ += matrix;
+}
+
+void Canvas::GridRectangle(int x, int y, int width, int height) {
+  char buf[64];
+  char* p = buf;
+  for (const int v : {x, y, width, height}) {
+    p = std::to_chars(p, buf + sizeof(buf), v).ptr;
+    *p++ = ' ';
+  }
+  out_.append(buf, static_cast<size_t>(p - buf));
+  out_ += "re\n";
+}
+
+void Canvas::EndGrid() {
+  out_ += "Q\n";
+  state_ = saved_;
+}
+
+void Canvas::Image(const char* name, float x, float y, float width, float height) {
+  EndText();
+  out_ += "q ";
+  Number(width);
+  out_ += "0 0 ";
+  Number(height);
+  Number(x);
+  Number(y);
+  out_ += "cm /";
+  out_ += name;
+  out_ += " Do Q\n";
+}
+
+void Canvas::Text(const Face& face, float x, float baseline, std::string_view text) {
+  if (text.empty() || face.embedded == nullptr) return;
+  if (!in_text_) {
+    out_ += "BT\n";
+    in_text_ = true;
+    text_x_ = 0;
+    text_y_ = 0;
+  }
+  if (face.embedded != state_.font || face.size != state_.font_size) {
+    state_.font = face.embedded;
+    state_.font_size = face.size;
+    out_.push_back('/');
+    out_ += face.embedded->resource();
+    out_.push_back(' ');
+    Number(face.size);
+    out_ += "Tf\n";
+    if (std::find(fonts_.begin(), fonts_.end(), face.embedded) == fonts_.end()) fonts_.push_back(face.embedded);
+  }
+  // Td moves from the start of the previous line: the difference of rounded positions is exact.
+  // A line right below the previous one by the face's leading (DrawLines) uses ' instead, which
+  // moves down by TL.
+  const int64_t mx = Milli(x), my = Milli(baseline);
+  const int64_t leading = Milli(face.Leading());
+  const bool next_line = mx == text_x_ && text_y_ - my == leading;
+  if (next_line && state_.leading != leading) {
+    state_.leading = leading;
+    AppendMilli(&out_, leading);
+    out_ += " TL\n";
+  }
+  if (!next_line) {
+    AppendMilli(&out_, mx - text_x_);
+    out_.push_back(' ');
+    AppendMilli(&out_, my - text_y_);
+    out_ += " Td ";
+  }
+  text_x_ = mx;
+  text_y_ = my;
+  face.embedded->AppendEncoded(text, &out_);
+  out_ += next_line ? "'\n" : " Tj\n";
+}
+
+const std::string& Canvas::Finish() {
+  EndText();
+  return out_;
 }
 
 Status PageWriter::LoadFaces(const FontSet& fonts) {
@@ -255,11 +535,28 @@ Status PageWriter::LoadFaces(const FontSet& fonts) {
   return Status::Ok();
 }
 
+Status PageWriter::EmbedFaces(const FontSet& fonts) {
+  // libharu compresses only the logo; fonts and page contents are deflated here.
+  HPDF_SetCompressionMode(doc_, HPDF_COMP_IMAGE);
+  LIMS_RETURN_IF_ERROR(Check("enabling compression"));
+  Result<std::shared_ptr<const TrueTypeFont>> regular = TrueTypeFont::Load(fonts.regular);
+  if (!regular.ok()) return regular.status();
+  Result<std::shared_ptr<const TrueTypeFont>> bold = TrueTypeFont::Load(fonts.bold);
+  if (!bold.ok()) return bold.status();
+  regular_embedded_ = std::make_unique<EmbeddedFont>(std::move(regular).value(), "F1");
+  bold_embedded_ = std::make_unique<EmbeddedFont>(std::move(bold).value(), "F2");
+  return Status::Ok();
+}
+
 Status PageWriter::AddPage(float top) {
   Result<HPDF_Page> page = AddA4Page(doc_, *error_, pages_.size() + 1);
   if (!page.ok()) return page.status();
   page_ = *page;
   pages_.push_back(page_);
+  if (regular_embedded_ != nullptr) {
+    canvases_.push_back(std::make_unique<Canvas>());
+    canvas_ = canvases_.back().get();
+  }
   y_ = top;
   return Status::Ok();
 }
@@ -267,10 +564,55 @@ Status PageWriter::AddPage(float top) {
 Status PageWriter::ForEachPage(std::string_view step, const std::function<void(size_t, size_t)>& draw) {
   for (size_t i = 0; i < pages_.size(); ++i) {
     page_ = pages_[i];
+    if (!canvases_.empty()) canvas_ = canvases_[i].get();
     draw(i + 1, pages_.size());
     LIMS_RETURN_IF_ERROR(Check(std::string(step) + " of page " + std::to_string(i + 1)));
   }
   return Status::Ok();
+}
+
+// zlib level for page contents: level 6 (libharu's) makes a typical certificate's first page 12 %
+// smaller (2.7 KB instead of 3.1 KB) but takes twice as long.
+constexpr int kContentDeflateLevel = 1;
+
+Status PageWriter::FinishPages() {
+  for (size_t i = 0; i < canvases_.size(); ++i) {
+    const std::string step = "writing the content of page " + std::to_string(i + 1);
+    Canvas& canvas = *canvases_[i];
+    const std::string& content = canvas.Finish();
+    auto* attr = static_cast<HPDF_PageAttr>(pages_[i]->attr);
+    if (!canvas.fonts().empty()) {
+      auto* resources = static_cast<HPDF_Dict>(HPDF_Page_GetInheritableItem(pages_[i], "Resources", HPDF_OCLASS_DICT));
+      HPDF_Dict font_resources = HPDF_Dict_New(doc_->mmgr);
+      if (resources == nullptr || font_resources == nullptr ||
+          HPDF_Dict_Add(resources, "Font", font_resources) != HPDF_OK) {
+        LIMS_RETURN_IF_ERROR(Check(step));
+        return Status::Internal("libharu failed while " + step);
+      }
+      attr->fonts = font_resources;
+      for (EmbeddedFont* font : canvas.fonts()) {
+        HPDF_Dict dict = font->Dict(doc_);
+        if (dict == nullptr || HPDF_Dict_Add(font_resources, font->resource().c_str(), dict) != HPDF_OK) {
+          LIMS_RETURN_IF_ERROR(Check(step));
+          return Status::Internal("libharu failed while " + step);
+        }
+      }
+    }
+    Result<std::string> deflated = Deflate(content, kContentDeflateLevel);
+    if (!deflated.ok()) return deflated.status();
+    contents_.push_back(std::move(deflated).value());
+    HPDF_Stream stream = SetStreamBytes(attr->contents, contents_.back());
+    if (stream == nullptr) {
+      LIMS_RETURN_IF_ERROR(Check(step));
+      return Status::Internal("libharu failed while " + step);
+    }
+    attr->stream = stream;  // the page's drawing stream is its contents' stream
+    SetRawEntries(attr->contents, &FlateFilterEntry());
+  }
+  for (EmbeddedFont* font : {regular_embedded_.get(), bold_embedded_.get()}) {
+    if (font != nullptr && font->used()) LIMS_RETURN_IF_ERROR(font->Finish(doc_, *error_));
+  }
+  return Check("writing the pages");
 }
 
 void PageWriter::Paragraph(const Face& face, std::string_view text, size_t max_lines) {

@@ -10,7 +10,10 @@
 #include <hpdf.h>
 
 #include <cstddef>
+#include <cstdint>
+#include <deque>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -76,6 +79,66 @@ float DrawLines(HPDF_Page page, const Face& face, float x, float top, const std:
 // A horizontal line from `left` to `right` at height `y`.
 void HorizontalRule(HPDF_Page page, float left, float right, float y, const Rgb& color, float width);
 
+// ---- Drawing on a Canvas ----
+
+// The content stream of one page, written directly as text rather than through libharu's drawing
+// calls, for documents whose faces are EmbeddedFonts (PageWriter::EmbedFaces). Coordinates are
+// written to 1/1000 point; colours, line widths and the font are written only when they change, and
+// consecutive lines of text share one text object. PageWriter::FinishPages puts the bytes (deflated)
+// into the page.
+class Canvas {
+ public:
+  void SetFill(const Rgb& color);
+  void SetStroke(const Rgb& color);
+  void SetLineWidth(float width);
+  void MoveTo(float x, float y);
+  void LineTo(float x, float y);
+  void Rectangle(float x, float y, float width, float height);
+  // A circle as four Bézier curves, the same path as HPDF_Page_Circle.
+  void Circle(float x, float y, float radius);
+  void Fill();
+  void Stroke();
+  // Until EndGrid, coordinates are whole cells of `cell` points with the origin at (x, y) and y
+  // growing upwards: compact for a QR code's modules. Only GridRectangle and Fill in between.
+  void BeginGrid(float cell, float x, float y);
+  void GridRectangle(int x, int y, int width, int height);
+  void EndGrid();
+  // Draws the image XObject the page's resources call `name` into the given box.
+  void Image(const char* name, float x, float y, float width, float height);
+  // One line of text with its baseline at (x, baseline); face.embedded must be set.
+  void Text(const Face& face, float x, float baseline, std::string_view text);
+
+  // The content so far, with any open text object closed.
+  const std::string& Finish();
+  // The fonts the text used, in order of first use.
+  const std::vector<EmbeddedFont*>& fonts() const { return fonts_; }
+
+ private:
+  struct State {
+    Rgb fill{0.0f, 0.0f, 0.0f};
+    Rgb stroke{0.0f, 0.0f, 0.0f};
+    float line_width = 1.0f;
+    const EmbeddedFont* font = nullptr;
+    float font_size = 0.0f;
+    int64_t leading = 0;  // TL, in 1/1000 point
+  };
+  void EndText();
+  void Number(float value);  // up to 3 decimals, then a space
+  void Color(const Rgb& color, const char* op);
+
+  std::string out_;
+  State state_;
+  State saved_;  // across q ... Q
+  bool in_text_ = false;
+  int64_t text_x_ = 0, text_y_ = 0;  // start of the current text line, in 1/1000 point
+  std::vector<EmbeddedFont*> fonts_;
+};
+
+void SetFill(Canvas& canvas, const Rgb& color);
+void DrawText(Canvas& canvas, const Face& face, float x, float baseline, std::string_view text);
+float DrawLines(Canvas& canvas, const Face& face, float x, float top, const std::vector<std::string>& lines);
+void HorizontalRule(Canvas& canvas, float left, float right, float y, const Rgb& color, float width);
+
 // A table column: its heading and its share of the table width.
 // A labelled value in a document's key-value blocks ("Lot", "L-2026-118").
 struct Field {
@@ -123,15 +186,23 @@ TableRow LayOutTableRow(const TableStyle& style, std::span<const std::string> te
 
 // Draws the heading row with its top at `top`; returns its height. Leaves the fill black.
 float DrawTableHeading(HPDF_Page page, const TableStyle& style, float top);
+float DrawTableHeading(Canvas& canvas, const TableStyle& style, float top);
 
 // Draws `row` with its top at `top`: cells in black, the verdict cell in `verdict_color`, the note
 // in `note_color`. Leaves the fill black. The row takes row.height; the caller draws any rule.
 void DrawTableRow(HPDF_Page page, const TableStyle& style, const TableRow& row, float top, const Rgb& verdict_color,
                   const Rgb& note_color);
+void DrawTableRow(Canvas& canvas, const TableStyle& style, const TableRow& row, float top, const Rgb& verdict_color,
+                  const Rgb& note_color);
 
 // The page state the report writers share: the document and its error slot, the two faces, the
 // pages drawn so far, the current page and the cursor on it, with drawing helpers bound to the
 // current page. A4 portrait pages with the same left and right `margin`.
+//
+// Two ways to draw: after LoadFaces, through libharu (its fonts and its drawing calls on page_);
+// after EmbedFaces, on one Canvas per page with EmbeddedFonts, which FinishPages writes into the
+// pages (replacing their content streams, so HPDF_Page drawing calls must not be mixed in). The
+// helpers below draw the right way in either case.
 class PageWriter {
  public:
   PageWriter(const PageWriter&) = delete;
@@ -144,29 +215,52 @@ class PageWriter {
   Status Check(std::string_view step) const { return CheckHaru(*error_, step); }
   // Embeds the faces of `fonts` (pdf::LoadFonts); call before any content.
   Status LoadFaces(const FontSet& fonts);
+  // Embeds the faces of `fonts` as EmbeddedFonts and draws on canvases; call before any content,
+  // instead of LoadFaces. Compression is on for images only: the rest is compressed here.
+  Status EmbedFaces(const FontSet& fonts);
+  // After EmbedFaces and all drawing: writes every canvas (deflated) into its page, with the fonts
+  // it used as resources, and the fonts themselves.
+  Status FinishPages();
+  // The current page's canvas (EmbedFaces only).
+  Canvas& canvas() { return *canvas_; }
   // Adds a page, makes it the current one and puts the cursor at `top`.
   Status AddPage(float top);
   // Makes each page current in turn and calls draw(number, total) on it, numbers from 1; `step`
   // ("writing the footer") names the failing page in an error.
   Status ForEachPage(std::string_view step, const std::function<void(size_t, size_t)>& draw);
 
-  Face Regular(float size) const { return Face{regular_, size}; }
-  Face Bold(float size) const { return Face{bold_, size}; }
+  Face Regular(float size) const { return Face{regular_, size, regular_embedded_.get()}; }
+  Face Bold(float size) const { return Face{bold_, size, bold_embedded_.get()}; }
   float ContentWidth() const { return kA4Width - 2 * margin_; }
 
   // Wrapped text from `x` across `width` (the margins, by default) at the cursor, which moves below it.
   void Paragraph(const Face& face, std::string_view text, size_t max_lines);
   void Paragraph(const Face& face, std::string_view text, size_t max_lines, float x, float width);
   float DrawLines(const Face& face, float x, float top, const std::vector<std::string>& lines) {
-    return pdf::DrawLines(page_, face, x, top, lines);
+    return canvas_ != nullptr ? pdf::DrawLines(*canvas_, face, x, top, lines)
+                              : pdf::DrawLines(page_, face, x, top, lines);
   }
   void DrawText(const Face& face, float x, float baseline, const std::string& text) {
-    pdf::DrawText(page_, face, x, baseline, text);
+    if (canvas_ != nullptr) {
+      pdf::DrawText(*canvas_, face, x, baseline, text);
+    } else {
+      pdf::DrawText(page_, face, x, baseline, text);
+    }
   }
-  void SetFill(const Rgb& color) { pdf::SetFill(page_, color); }
+  void SetFill(const Rgb& color) {
+    if (canvas_ != nullptr) {
+      canvas_->SetFill(color);
+    } else {
+      pdf::SetFill(page_, color);
+    }
+  }
   // A rule from margin to margin.
   void Rule(float y, const Rgb& color, float width) {
-    HorizontalRule(page_, margin_, kA4Width - margin_, y, color, width);
+    if (canvas_ != nullptr) {
+      HorizontalRule(*canvas_, margin_, kA4Width - margin_, y, color, width);
+    } else {
+      HorizontalRule(page_, margin_, kA4Width - margin_, y, color, width);
+    }
   }
 
   HPDF_Doc doc_;
@@ -179,6 +273,12 @@ class PageWriter {
   float margin_;
   HPDF_Font regular_ = nullptr;
   HPDF_Font bold_ = nullptr;
+  // EmbedFaces only.
+  std::unique_ptr<EmbeddedFont> regular_embedded_;
+  std::unique_ptr<EmbeddedFont> bold_embedded_;
+  std::vector<std::unique_ptr<Canvas>> canvases_;  // one per page
+  Canvas* canvas_ = nullptr;                       // the current page's
+  std::deque<std::string> contents_;               // deflated canvases, read when the document is saved
 };
 
 }  // namespace lims::reports::pdf

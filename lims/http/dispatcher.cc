@@ -123,12 +123,30 @@ class DispatchHandler final : public Poco::Net::HTTPRequestHandler {
     for (const auto& [name, value] : r.headers) out.set(name, value);
     // An unread oversized body would be parsed as the next request: close the connection.
     if (r.status == 413) out.setKeepAlive(false);
+    if (r.stream) {
+      SendStream(r, request, out);
+      return;
+    }
     out.setContentLength64(static_cast<Poco::Int64>(r.body.size()));
     if (request.method == "HEAD") {
       out.send();
     } else {
       out.sendBuffer(r.body.data(), r.body.size());
     }
+  }
+
+  // A streamed body: chunked, written as the handler's stream produces it (constant memory).
+  void SendStream(const Response& r, const Request& request, Poco::Net::HTTPServerResponse& out) {
+    out.setChunkedTransferEncoding(true);
+    std::ostream& body = out.send();
+    if (request.method == "HEAD") return;
+    bool complete = false;
+    try {
+      complete = r.stream(body) && body.good();
+    } catch (const std::exception& e) {
+      log_.Error("streamed response failed", {{"request_id", request.request_id}, {"error", e.what()}});
+    }
+    if (!complete) log_.Error("streamed response incomplete", {{"request_id", request.request_id}});
   }
 
   const Router& router_;

@@ -4,8 +4,10 @@
 #ifndef LIMS_HTTP_MESSAGE_H_
 #define LIMS_HTTP_MESSAGE_H_
 
+#include <functional>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,6 +40,12 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
   // What went wrong behind a 5xx, for the log only (never sent: it can hold SQL or paths).
   std::string log_detail = {};
+  // Set for a streamed body (large exports): the dispatcher sends the status and headers with
+  // chunked transfer encoding, then calls it to write the body as it is produced, so neither side
+  // holds the whole body; `body` is ignored. It returns false when it stopped early (the client
+  // left or the database failed), which is logged. Runs on the request's thread after the handler
+  // returned: whatever it reads (a leased connection) it must own.
+  std::function<bool(std::ostream&)> stream = {};
 };
 
 }  // namespace lims::http

@@ -27,6 +27,8 @@ void AddCatalogRoutes(Router& router, AppContext& context);
 void AddAuthRoutes(Router& router, AppContext& context);
 // The instrument registry: instruments, their status, calibrations and intermediate checks.
 void AddInstrumentRoutes(Router& router, AppContext& context);
+// The rejection history for auditors: GET /api/v1/rejections and /api/v1/rejections/summary.
+void AddRejectionRoutes(Router& router, AppContext& context);
 // The browser UI: GET / (web/index.html) and GET /static/{file} from context.web_dir.
 void AddWebRoutes(Router& router, AppContext& context);
 

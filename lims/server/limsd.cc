@@ -341,6 +341,7 @@ class Limsd final : public Poco::Util::ServerApplication {
     http::AddWorkflowRoutes(router, context);
     http::AddOrganizationRoutes(router, context);
     http::AddAuditRoutes(router, context);
+    http::AddRejectionRoutes(router, context);
     http::AddCertificateRoutes(router, context);
     http::AddCatalogRoutes(router, context);
     http::AddInstrumentRoutes(router, context);

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "lims/core/sha256.h"
+#include "lims/store/rejection_store.h"
 #include "lims/store/sql_error.h"
 #include "lims/store/sql_util.h"
 #include "lims/store/transaction.h"
@@ -187,6 +188,10 @@ Result<int64_t> CertificateStore::Store(int64_t lab_id, int year, int64_t sequen
   sample->setString(1, ToSqlDatetime(record.issued_at));
   sample->setInt64(2, sample_id);
   sample->executeUpdate();
+  // The auditors' rejection history, in this transaction; an amendment's sample is counted already.
+  if (!supersedes) {
+    if (Status s = RecordIssuedSample(c_, id); !s.ok()) return s;
+  }
   return id;
 }
 

@@ -24,3 +24,6 @@ GRANT UPDATE (status, superseded_by_id, revoked_at, revoked_by, revocation_reaso
 -- An instrument's identity, ranges and methods are written once; only its status (with a history
 -- row saying why) and its version move.
 GRANT UPDATE (status, version) ON `@DB@`.`instruments` TO @USER@;
+-- Rejection history (schema/010): per (month, requirement) counters move; the fact tables
+-- rejections and sample_outcomes are append-only.
+GRANT UPDATE ON `@DB@`.`requirement_month_counts` TO @USER@;

@@ -119,6 +119,9 @@ const std::map<std::string, Rule>& ExpectedTable() {
       // The audit trail: auditors and administrators.
       {"GET /api/v1/audit", RolesRule({Role::kAuditor, Role::kAdmin})},
       {"GET /api/v1/audit/verify", RolesRule({Role::kAuditor, Role::kAdmin})},
+      // The rejection history: auditors and administrators (exporters refused, docs/rejections.md).
+      {"GET /api/v1/rejections", RolesRule({Role::kAuditor, Role::kAdmin})},
+      {"GET /api/v1/rejections/summary", RolesRule({Role::kAuditor, Role::kAdmin})},
       // The catalog: readable by every signed-in user; test-plan previews belong to intake.
       {"GET /api/v1/standards", RolesRule(EveryRole())},
       {"GET /api/v1/standards/{id}/requirements", RolesRule(EveryRole())},
@@ -230,6 +233,7 @@ class RouteTableTest : public ::testing::Test {
     AddWorkflowRoutes(router_, context_);
     AddOrganizationRoutes(router_, context_);
     AddAuditRoutes(router_, context_);
+    AddRejectionRoutes(router_, context_);
     AddCertificateRoutes(router_, context_);
     AddCatalogRoutes(router_, context_);
     AddInstrumentRoutes(router_, context_);

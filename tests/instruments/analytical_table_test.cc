@@ -5,10 +5,10 @@
 
 #include <gtest/gtest.h>
 
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "tests/instruments/parser_test_util.h"
 #include "tests/support/test_support.h"
 
 namespace lims::instruments {
@@ -16,34 +16,24 @@ namespace {
 
 using ::lims::testing::ReadFile;
 using ::lims::testing::SourcePath;
+using parser_test::Describe;
 
 std::string Example(const std::string& name) {
   return ReadFile(SourcePath("tests/data/instruments/analytical/" + name));
 }
 
 Result<ParsedFile> Parse(const std::string& bytes, const ParseLimits& limits = {}) {
-  std::istringstream in(bytes);
-  return ParseAnalyticalTable(in, limits);
+  return parser_test::ParseBytes(ParseAnalyticalTable, bytes, limits);
 }
 
 // One line per result, so a failed comparison shows every field at once.
 std::string Describe(const ImportedResult& r) {
-  std::string values;
-  for (const std::string& v : r.values) values += (values.empty() ? "" : " ") + v;
-  return std::to_string(r.line) + " " + r.sample_ref + " " + r.quantity + " [" + values + "] " + r.unit +
-         " remarks=\"" + r.remarks + "\"";
+  return std::to_string(r.line) + " " + r.sample_ref + " " + r.quantity + " [" + parser_test::JoinValues(r.values) +
+         "] " + r.unit + " remarks=\"" + r.remarks + "\"";
 }
 
 std::vector<std::string> Describe(const ParsedFile& file) {
-  std::vector<std::string> out;
-  for (const ImportedResult& r : file.results) out.push_back(Describe(r));
-  return out;
-}
-
-std::vector<std::string> Describe(const std::vector<FileError>& errors) {
-  std::vector<std::string> out;
-  for (const FileError& e : errors) out.push_back(std::to_string(e.line) + ": " + e.reason);
-  return out;
+  return parser_test::DescribeResults(file, [](const ImportedResult& r) { return Describe(r); });
 }
 
 // icp-oes-metals*.csv: the same in every encoding and locale.

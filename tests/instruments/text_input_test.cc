@@ -3,41 +3,16 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
-#include <streambuf>
 #include <string>
 #include <vector>
 
+#include "tests/instruments/parser_test_util.h"
 #include "tests/support/test_support.h"
 
 namespace lims::instruments {
 namespace {
 
-// A streambuf that hands out one byte per call, so every line end, BOM, CRLF pair, UTF-8 sequence
-// and UTF-16 surrogate pair falls across a read boundary somewhere.
-class OneByteBuf : public std::streambuf {
- public:
-  explicit OneByteBuf(std::string data) : data_(std::move(data)) {}
-
- protected:
-  int_type underflow() override {
-    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
-    if (pos_ >= data_.size()) return traits_type::eof();
-    ch_ = data_[pos_++];
-    setg(&ch_, &ch_, &ch_ + 1);
-    return traits_type::to_int_type(ch_);
-  }
-  std::streamsize xsgetn(char* s, std::streamsize n) override {
-    if (n <= 0 || underflow() == traits_type::eof()) return 0;
-    *s = *gptr();
-    gbump(1);
-    return 1;
-  }
-
- private:
-  std::string data_;
-  size_t pos_ = 0;
-  char ch_ = 0;
-};
+using parser_test::OneByteBuf;
 
 struct Lines {
   std::vector<std::string> lines;

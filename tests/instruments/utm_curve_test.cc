@@ -7,10 +7,10 @@
 #include <fstream>
 #include <iomanip>
 #include <sstream>
-#include <streambuf>
 #include <string>
 #include <vector>
 
+#include "tests/instruments/parser_test_util.h"
 #include "tests/support/test_support.h"
 
 namespace lims::instruments {
@@ -23,8 +23,7 @@ std::string DataPath(const std::string& name) {
 }
 
 Result<ParsedFile> ParseText(const std::string& text, const ParseLimits& limits = {}) {
-  std::istringstream in(text);
-  return ParseUtmCurveFile(in, limits);
+  return parser_test::ParseBytes(ParseUtmCurveFile, text, limits);
 }
 
 Result<ParsedFile> ParsePath(const std::string& name) {
@@ -219,31 +218,7 @@ TEST(UtmCurveTest, EncodingVariantsGiveTheSameResults) {
   }
 }
 
-// Feeds the file one byte per read, so every line end and UTF-16 unit crosses a read boundary.
-class OneByteBuf : public std::streambuf {
- public:
-  explicit OneByteBuf(std::string data) : data_(std::move(data)) {}
-
- protected:
-  int_type underflow() override {
-    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
-    if (pos_ >= data_.size()) return traits_type::eof();
-    ch_ = data_[pos_++];
-    setg(&ch_, &ch_, &ch_ + 1);
-    return traits_type::to_int_type(ch_);
-  }
-  std::streamsize xsgetn(char* s, std::streamsize n) override {
-    if (n <= 0 || underflow() == traits_type::eof()) return 0;
-    *s = *gptr();
-    gbump(1);
-    return 1;
-  }
-
- private:
-  std::string data_;
-  size_t pos_ = 0;
-  char ch_ = 0;
-};
+using parser_test::OneByteBuf;
 
 TEST(UtmCurveTest, OneByteReadsGiveTheSameResults) {
   const auto whole = ParsePath("sole_bond.csv");

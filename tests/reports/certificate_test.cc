@@ -6,6 +6,7 @@
 #include <cctype>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -239,6 +240,81 @@ TEST_F(CertificateTest, QrCodeDecodesToTheVerificationUrl) {
   const size_t symbol = output.find("QR-Code:");
   ASSERT_NE(symbol, std::string::npos) << output;
   EXPECT_EQ(output.substr(symbol), std::string("QR-Code:") + kUrl + "\n");
+}
+
+// The renderer picks the QR data mask itself for symbols up to version 6 and leaves larger ones
+// to libzint: both kinds must scan.
+TEST_F(CertificateTest, QrCodesOfEveryLengthDecode) {
+  for (const size_t length : {30, 100, 180}) {
+    std::string url = "https://lims.example.org/v/";
+    while (url.size() < length) url += static_cast<char>('a' + url.size() % 26);
+    url.resize(std::max(length, url.size()));
+    CertificateData data = Conformity();
+    data.verification_url = url;
+    const std::string name = "qr" + std::to_string(length);
+    const std::string path = Render(data, name + ".pdf");
+    // Only the top right corner of page 1, where the code is.
+    Run("pdftoppm -r 200 -png -f 1 -l 1 -x 1150 -y 0 -W 504 -H 600 -singlefile " + Quote(path) + " " +
+        Quote(dir_ + "/" + name));
+    const std::string output = Run("zbarimg -q " + Quote(dir_ + "/" + name + ".png"));
+    const size_t symbol = output.find("QR-Code:");
+    ASSERT_NE(symbol, std::string::npos) << url << "\n" << output;
+    EXPECT_EQ(output.substr(symbol), "QR-Code:" + url + "\n");
+  }
+}
+
+// Each face is embedded as a subset with a ToUnicode map; characters that share a glyph (µ and μ,
+// Ω and Ω) and characters the font lacks (shown as .notdef) still extract as themselves.
+TEST_F(CertificateTest, FontsAreSubsetsAndEveryCharacterExtracts) {
+  CertificateData data = Conformity();
+  data.customer_name = "µ-μ Ω-Ω Ærø 日本 𝄞";
+  const std::string path = Render(data, "chars.pdf");
+  const std::string fonts = Run("pdffonts " + Quote(path));
+  for (const char* face : {"+DejaVuSans ", "+DejaVuSans-Bold "}) {
+    const size_t at = fonts.find(face);
+    ASSERT_NE(at, std::string::npos) << fonts;
+    const std::string line = fonts.substr(at, fonts.find('\n', at) - at);
+    EXPECT_NE(line.find("CID TrueType"), std::string::npos) << line;
+    EXPECT_NE(line.find("Identity-H"), std::string::npos) << line;
+    EXPECT_NE(line.find("yes yes yes"), std::string::npos) << line;  // embedded, subset, ToUnicode
+  }
+  ExpectContains(Text(path), {"µ-μ Ω-Ω Ærø 日本 𝄞"});
+}
+
+TEST_F(CertificateTest, MissingOrBrokenFontIsAnInternalError) {
+  FontSet missing = FontSet::Default();
+  missing.bold = dir_ + "/no-such-font.ttf";
+  Result<std::string> pdf = RenderCertificate(Conformity(), missing);
+  ASSERT_FALSE(pdf.ok());
+  EXPECT_EQ(pdf.status().code(), Status::Code::kInternal);
+  EXPECT_NE(pdf.status().message().find(missing.bold), std::string::npos) << pdf.status().ToString();
+
+  FontSet broken = FontSet::Default();
+  broken.regular = Save("broken.ttf", "this is not a TrueType file");
+  pdf = RenderCertificate(Conformity(), broken);
+  ASSERT_FALSE(pdf.ok());
+  EXPECT_EQ(pdf.status().code(), Status::Code::kInternal);
+  EXPECT_NE(pdf.status().message().find("loading font " + broken.regular), std::string::npos)
+      << pdf.status().ToString();
+}
+
+// Parsed fonts and the compressed ICC profile are shared between threads once loaded; renders on
+// several threads at once give the same bytes as one alone.
+TEST_F(CertificateTest, ConcurrentRendersGiveIdenticalBytes) {
+  Result<std::string> expected = RenderCertificate(Long(30), FontSet::Default());
+  ASSERT_OK(expected);
+  std::vector<std::string> results(4);
+  std::vector<std::thread> threads;
+  for (std::string& result : results) {
+    threads.emplace_back([&result] {
+      for (int i = 0; i < 3; ++i) {
+        Result<std::string> pdf = RenderCertificate(Long(30), FontSet::Default());
+        result = pdf.ok() ? *pdf : pdf.status().ToString();
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const std::string& result : results) EXPECT_TRUE(result == *expected);
 }
 
 TEST_F(CertificateTest, SixtyRowsRunOverPagesWithRepeatedHeaders) {

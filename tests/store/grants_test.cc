@@ -66,9 +66,11 @@ const std::set<std::string>& AppendOnlyTables() {
                                                         "instrument_status_history",
                                                         "invalidations",
                                                         "portions",
+                                                        "rejections",
                                                         "result_values",
                                                         "results",
                                                         "reviews",
+                                                        "sample_outcomes",
                                                         "schema_migrations"};
   return *tables;
 }
