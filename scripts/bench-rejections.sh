@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# The figures of the rejection history (issue 8) on a large database, in one run:
+#  1. a private MariaDB in a temp dir (free port), `limsd --migrate` (schema and catalog), then
+#     bench/history_generator.py: RESULTS test results (default 1,000,000) over 5 years, 75
+#     districts, 2,000 exporters, with the fact tables of schema/010 as limsd writes them;
+#  2. limsd (RelWithDebInfo, build-bench) and an auditor created through the API;
+#  3. N requests each (default 50, one connection per request) of: a filtered rejection page
+#     (district + last 12 months; requirement + last 12 months; exporter, whole history) and the
+#     summary for every group_by (month, requirement, exporter, district, product), over the last 12
+#     months and over the whole history: p50 / p95 / max in ms;
+#  4. GET /api/v1/rejections?format=csv (every rejection row): time to first and last byte, rows,
+#     and limsd's VmRSS (/proc/<pid>/status) sampled every 100 ms while it streams (max).
+# Targets (issue 8): p95 < 100 ms; the CSV of all rows < 15 s with limsd's RSS < 100 MB.
+#
+#   scripts/bench-rejections.sh
+#
+# Environment: RESULTS (1000000), N (50), FAIL_SCALE (1.0: multiplies the generator's failure
+# probabilities), DB_BUFFER_POOL (innodb_buffer_pool_size, 1G; scripts/db.sh starts with 128M),
+# SKIP_BUILD=1 (use build-bench as it is), KEEP=1 (keep the temp dir and its database files).
+# The machine is small and shared: figures are noisy; run twice before trusting a difference.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+RESULTS=${RESULTS:-1000000}
+N=${N:-50}
+FAIL_SCALE=${FAIL_SCALE:-1.0}
+DB_BUFFER_POOL=${DB_BUFFER_POOL:-1G}
+BUILD=build-bench
+LIMSD=$ROOT/$BUILD/lims/server/limsd
+
+log() { echo "bench-rejections: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+TMP=$(mktemp -d /tmp/pramaan-bench-rejections.XXXXXX)
+LIMSD_PID=""
+stop_pid() {  # pid: TERM, wait up to 10 s, then KILL
+  local pid=$1
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid"
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+cleanup() {
+  set +e
+  stop_pid "$LIMSD_PID"
+  [[ -d $TMP/db ]] && LIMS_DB_DIR=$TMP/db timeout 120 scripts/db.sh stop
+  if [[ ${KEEP:-0} == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# --- build ------------------------------------------------------------------------------------
+if [[ ${SKIP_BUILD:-0} != 1 ]]; then
+  log "building $BUILD (RelWithDebInfo): limsd"
+  timeout 3600 cmake -S "$ROOT" -B "$ROOT/$BUILD" -Wno-dev -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIMS_BUILD_TESTS=OFF \
+    >/dev/null
+  timeout 3600 cmake --build "$ROOT/$BUILD" -j "$(nproc)" --target limsd >"$TMP/build.log" 2>&1 ||
+    { tail -30 "$TMP/build.log"; die "build failed"; }
+fi
+[[ -x $LIMSD ]] || die "missing $LIMSD"
+
+echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (shared: figures are noisy)"
+
+# --- private MariaDB, migrated ------------------------------------------------------------------
+export LIMS_DB_DIR=$TMP/db
+DB_PORT=$(free_port)
+log "starting a private MariaDB in $LIMS_DB_DIR on 127.0.0.1:$DB_PORT"
+LIMS_DB_PORT=$DB_PORT timeout 120 scripts/db.sh start >"$TMP/db-start.log" 2>&1 || { cat "$TMP/db-start.log"; die "db start failed"; }
+ROOT_PW=$(cat "$LIMS_DB_DIR/root.password")
+sql() { MYSQL_PWD=$ROOT_PW mariadb --no-defaults --socket="$LIMS_DB_DIR/mysqld.sock" -uroot "$@"; }
+sql -e "SET GLOBAL innodb_buffer_pool_size = $(numfmt --from=iec "$DB_BUFFER_POOL")"
+read -r POOL VERSION < <(sql -N -B -e "SELECT @@innodb_buffer_pool_size, @@version")
+echo "== MariaDB $VERSION, innodb_buffer_pool_size $(numfmt --to=iec "$POOL")"
+
+export LIMS_DB_URL="mysql://pramaan@127.0.0.1:$DB_PORT/pramaan"
+export LIMS_DB_PASSWORD_FILE=$LIMS_DB_DIR/app.password
+export LIMS_DB_POOL_SIZE=8 LIMS_HTTP_THREADS=8
+export LIMS_HTTP_PORT=0 LIMS_HTTP_PORT_FILE=$TMP/port
+export LIMS_SIGNING_DEMO_DIR=$TMP/keys
+export LIMS_AUTH_ARGON2_T=1 LIMS_AUTH_ARGON2_M_KIB=1024
+(cd "$TMP" && timeout 300 "$LIMSD" --migrate >"$TMP/migrate.log" 2>&1) || { cat "$TMP/migrate.log"; die "limsd --migrate failed"; }
+
+# --- 1. history -----------------------------------------------------------------------------------
+echo "== 1. bench/history_generator.py --results $RESULTS --fail-scale $FAIL_SCALE"
+timeout 3600 python3 "$ROOT/bench/history_generator.py" --socket "$LIMS_DB_DIR/mysqld.sock" \
+  --password-file "$LIMS_DB_DIR/root.password" --results "$RESULTS" --fail-scale "$FAIL_SCALE" --tmp "$TMP/load" |
+  sed 's/^/  /'
+rm -rf "$TMP/load"
+sql -N -B -e "SELECT table_name, ROUND((data_length + index_length) / 1048576) FROM information_schema.tables
+  WHERE table_schema = 'pramaan' AND table_name IN ('rejections', 'sample_outcomes', 'requirement_month_counts', 'tests', 'results')" |
+  awk '{ printf "  size %-26s %6d MiB (data + indexes)\n", $1, $2 }'
+
+# --- 2. limsd and an auditor ------------------------------------------------------------------------
+PW="Bch-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+(cd "$TMP" && timeout 120 "$LIMSD" --create-admin benchadmin <<<"$PW" >"$TMP/create-admin.log" 2>&1) ||
+  { cat "$TMP/create-admin.log"; die "limsd --create-admin failed"; }
+rm -f "$TMP/port"
+(cd "$TMP" && exec "$LIMSD" >>"$TMP/limsd.log" 2>&1) &
+LIMSD_PID=$!
+for _ in $(seq 1 600); do
+  [[ -s $TMP/port ]] && break
+  kill -0 "$LIMSD_PID" 2>/dev/null || { tail -20 "$TMP/limsd.log"; die "limsd exited during start-up"; }
+  sleep 0.1
+done
+[[ -s $TMP/port ]] || die "limsd did not start within 60 s"
+URL="http://127.0.0.1:$(cat "$TMP/port")"
+log "limsd (pid $LIMSD_PID) serving $URL"
+
+api() {  # method path token body -> response body; fails on a non-2xx status
+  curl -sS --fail-with-body --max-time 60 -X "$1" "$URL$2" -H 'Content-Type: application/json' \
+    ${3:+-H "Authorization: Bearer $3"} ${4:+--data "$4"}
+}
+json() { python3 -c "import json,sys; print(json.load(sys.stdin)[sys.argv[1]])" "$1"; }
+login() { api POST /api/v1/auth/login "" "{\"username\":\"$1\",\"password\":\"$PW\"}" | json token; }
+ADMIN=$(login benchadmin)
+api POST /api/v1/users "$ADMIN" \
+  "{\"username\":\"benchauditor\",\"password\":\"$PW\",\"name\":\"Bench auditor\",\"roles\":[\"auditor\"]}" >/dev/null
+AUDITOR=$(login benchauditor)
+
+# Typical filter values from the data: the busiest exporter, the last 12 months.
+EXPORTER=$(sql -N -B pramaan -e "SELECT exporter_id FROM sample_outcomes GROUP BY exporter_id ORDER BY COUNT(*) DESC LIMIT 1")
+TO=$(sql -N -B -e "SELECT DATE_FORMAT(UTC_TIMESTAMP() + INTERVAL 1 DAY, '%Y-%m-%d')")
+FROM=$(sql -N -B -e "SELECT DATE_FORMAT(UTC_TIMESTAMP() - INTERVAL 1 YEAR, '%Y-%m-%d')")
+
+# --- 3. latency, 4. CSV ---------------------------------------------------------------------------
+echo "== 3. latency over $N requests each (one connection per request), period $FROM .. $TO"
+timeout 1800 python3 - "$URL" "$AUDITOR" "$N" "$LIMSD_PID" "$FROM" "$TO" "$EXPORTER" <<'PY'
+import http.client, json, sys, threading, time, urllib.parse
+url, token, n, pid, frm, to, exporter = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7]
+host, port = urllib.parse.urlsplit(url).hostname, urllib.parse.urlsplit(url).port
+auth = {"Authorization": "Bearer " + token}
+
+def get(path):
+    c = http.client.HTTPConnection(host, port, timeout=120)
+    c.request("GET", path, headers=auth)
+    r = c.getresponse()
+    body = r.read()
+    c.close()
+    if r.status != 200:
+        sys.exit(f"GET {path}: {r.status} {body[:300]!r}")
+    return body
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, max(0, int(round(p * len(xs) + 0.5)) - 1))]
+
+period = f"from={frm}&to={to}"
+cases = [
+    ("list district=Agra, 12 months", f"/api/v1/rejections?district=Agra&{period}"),
+    ("list requirement=EN20345-2022-CRVI, 12 months", f"/api/v1/rejections?requirement=EN20345-2022-CRVI&{period}"),
+    (f"list exporter={exporter}, all history", f"/api/v1/rejections?exporter={exporter}"),
+    ("list no filter, page 2 (cursor)", None),
+]
+for g in ("month", "requirement", "exporter", "district", "product"):
+    cases.append((f"summary group_by={g}, 12 months", f"/api/v1/rejections/summary?group_by={g}&{period}"))
+for g in ("month", "requirement", "exporter", "district", "product"):
+    cases.append((f"summary group_by={g}, all history", f"/api/v1/rejections/summary?group_by={g}"))
+worst = 0.0
+for name, path in cases:
+    if path is None:
+        first = json.loads(get("/api/v1/rejections"))
+        path = "/api/v1/rejections?after=" + urllib.parse.quote(first["next"])
+    body = get(path)  # warm-up, and the size of the answer
+    d = json.loads(body)
+    items = len(d.get("items", d.get("groups", [])))
+    ms = []
+    for _ in range(n):
+        t = time.perf_counter()
+        get(path)
+        ms.append((time.perf_counter() - t) * 1000)
+    worst = max(worst, pct(ms, 0.95))
+    print(f"  {name:46s} p50 {pct(ms, 0.5):6.1f} ms  p95 {pct(ms, 0.95):6.1f} ms  max {max(ms):6.1f} ms"
+          f"  ({items} rows/groups, {len(body)} bytes)", flush=True)
+print(f"  worst p95 {worst:.1f} ms (target < 100 ms): {'MET' if worst < 100 else 'NOT MET'}")
+
+def rss_kib():
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+print("== 4. GET /api/v1/rejections?format=csv (every rejection row)")
+before = rss_kib()
+peak = [before]
+done = threading.Event()
+def sample():
+    while not done.is_set():
+        peak[0] = max(peak[0], rss_kib())
+        time.sleep(0.1)
+th = threading.Thread(target=sample)
+th.start()
+t = time.perf_counter()
+c = http.client.HTTPConnection(host, port, timeout=600)
+c.request("GET", "/api/v1/rejections?format=csv", headers=auth)
+r = c.getresponse()
+first = None
+size = lines = 0
+while True:
+    chunk = r.read1(65536) if hasattr(r, "read1") else r.read(65536)
+    if not chunk:
+        break
+    if first is None:
+        first = time.perf_counter() - t
+    size += len(chunk)
+    lines += chunk.count(b"\n")
+total = time.perf_counter() - t
+done.set()
+th.join()
+peak[0] = max(peak[0], rss_kib())
+if r.status != 200:
+    sys.exit(f"CSV: status {r.status}")
+rows = lines - 1
+print(f"  status {r.status}, {rows} rows, {size / 1048576:.1f} MiB; first byte {first * 1000:.0f} ms, last byte {total:.2f} s"
+      f" ({rows / total:.0f} rows/s)")
+print(f"  limsd VmRSS before {before / 1024:.1f} MiB, max while streaming {peak[0] / 1024:.1f} MiB")
+print(f"  target < 15 s and RSS < 100 MB: {'MET' if total < 15 and peak[0] * 1024 < 100e6 else 'NOT MET'}")
+PY
