@@ -43,6 +43,12 @@ struct AppContext {
   const auth::CredentialSigner* credential_signer = nullptr;
   // Per-client limit of the public verification endpoints; null: unlimited (unit tests).
   RateLimiter* verify_limiter = nullptr;
+  // Optional second pool on a read replica (db.read_url), used only by read-only auditor routes
+  // (rejection history, audit trail); null: they read the primary. A replica lags, so nothing
+  // that must see the caller's own write reads through it.
+  store::ConnectionPool* read_pool = nullptr;
+
+  store::ConnectionPool& ReadPool() const { return read_pool != nullptr ? *read_pool : pool; }
 };
 
 }  // namespace lims::http

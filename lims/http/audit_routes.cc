@@ -74,7 +74,7 @@ Result<store::AuditQuery> ReadQuery(const Request& req) {
 Response List(AppContext& ctx, const Request& req) {
   Result<store::AuditQuery> query = ReadQuery(req);
   if (!query.ok()) return ProblemFromStatus(query.status());
-  Result<store::ConnectionPool::Lease> lease = ctx.pool.Acquire();
+  Result<store::ConnectionPool::Lease> lease = ctx.ReadPool().Acquire();
   if (!lease.ok()) return ProblemFromStatus(lease.status());
   Result<std::vector<AuditEvent>> events = store::QueryAudit(lease->connection(), *query);
   if (!events.ok()) {
@@ -91,7 +91,7 @@ Response List(AppContext& ctx, const Request& req) {
 }
 
 Response Verify(AppContext& ctx) {
-  Result<store::ConnectionPool::Lease> lease = ctx.pool.Acquire();
+  Result<store::ConnectionPool::Lease> lease = ctx.ReadPool().Acquire();
   if (!lease.ok()) return ProblemFromStatus(lease.status());
   Result<store::AuditVerification> v = store::VerifyAuditTrail(lease->connection());
   if (!v.ok()) {

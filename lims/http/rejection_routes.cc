@@ -108,7 +108,7 @@ Response StreamRejections(std::shared_ptr<store::ConnectionPool::Lease> lease, c
 Response List(AppContext& ctx, const Request& req) {
   Result<RejectionQuery> query = ParseRejectionQuery(req.query);
   if (!query.ok()) return ProblemFromStatus(query.status());
-  Result<store::ConnectionPool::Lease> lease = ctx.pool.Acquire();
+  Result<store::ConnectionPool::Lease> lease = ctx.ReadPool().Acquire();
   if (!lease.ok()) return ProblemFromStatus(lease.status());
   if (query->format == RejectionFormat::kCsv) {
     return StreamRejections(std::make_shared<store::ConnectionPool::Lease>(std::move(lease).value()), *query);
@@ -215,7 +215,7 @@ Response SummaryCsv(const SummaryQuery& q, RejectionSummary s) {
 Response Summary(AppContext& ctx, const Request& req) {
   Result<SummaryQuery> query = ParseSummaryQuery(req.query);
   if (!query.ok()) return ProblemFromStatus(query.status());
-  Result<store::ConnectionPool::Lease> lease = ctx.pool.Acquire();
+  Result<store::ConnectionPool::Lease> lease = ctx.ReadPool().Acquire();
   if (!lease.ok()) return ProblemFromStatus(lease.status());
   Result<RejectionSummary> summary = store::SummarizeRejections(lease->connection(), *query);
   if (!summary.ok()) {
