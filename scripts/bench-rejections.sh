@@ -7,16 +7,21 @@
 #  3. N requests each (default 50, one connection per request) of: a filtered rejection page
 #     (district + last 12 months; requirement + last 12 months; exporter, whole history) and the
 #     summary for every group_by (month, requirement, exporter, district, product), over the last 12
-#     months and over the whole history: p50 / p95 / max in ms;
+#     months and over the whole history, a district's and an exporter's summary, the signed PDF
+#     report and an audit page: p50 / p95 / max in ms (bench/rejections_client.py);
 #  4. GET /api/v1/rejections?format=csv (every rejection row): time to first and last byte, rows,
-#     and limsd's VmRSS (/proc/<pid>/status) sampled every 100 ms while it streams (max).
+#     and limsd's VmRSS (/proc/<pid>/status) sampled every 100 ms while it streams (max);
+#  5. the EXPLAIN of every statement limsd ran for 3. (MariaDB's slow log with
+#     log_slow_verbosity=explain, from a second limsd whose sessions log), with the rows read.
 # Targets (issue 8): p95 < 100 ms; the CSV of all rows < 15 s with limsd's RSS < 100 MB.
 #
 #   scripts/bench-rejections.sh
 #
 # Environment: RESULTS (1000000), N (50), FAIL_SCALE (1.0: multiplies the generator's failure
 # probabilities), DB_BUFFER_POOL (innodb_buffer_pool_size, 1G; scripts/db.sh starts with 128M),
-# SKIP_BUILD=1 (use build-bench as it is), KEEP=1 (keep the temp dir and its database files).
+# SKIP_BUILD=1 (use build-bench as it is), KEEP=1 (keep the temp dir and its database files),
+# EXPLAIN=0 (skip 5.), ONLY_CSV=1 (only 4.: for the export of a rejection-heavy history, e.g.
+# RESULTS=2000000 FAIL_SCALE=1000, where half of all tests fail: ~1M rejection rows).
 # The machine is small and shared: figures are noisy; run twice before trusting a difference.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -126,96 +131,29 @@ TO=$(sql -N -B -e "SELECT DATE_FORMAT(UTC_TIMESTAMP() + INTERVAL 1 DAY, '%Y-%m-%
 FROM=$(sql -N -B -e "SELECT DATE_FORMAT(UTC_TIMESTAMP() - INTERVAL 1 YEAR, '%Y-%m-%d')")
 
 # --- 3. latency, 4. CSV ---------------------------------------------------------------------------
-echo "== 3. latency over $N requests each (one connection per request), period $FROM .. $TO"
-timeout 1800 python3 - "$URL" "$AUDITOR" "$N" "$LIMSD_PID" "$FROM" "$TO" "$EXPORTER" <<'PY'
-import http.client, json, sys, threading, time, urllib.parse
-url, token, n, pid, frm, to, exporter = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7]
-host, port = urllib.parse.urlsplit(url).hostname, urllib.parse.urlsplit(url).port
-auth = {"Authorization": "Bearer " + token}
+CLIENT="python3 $ROOT/bench/rejections_client.py"
+if [[ ${ONLY_CSV:-0} != 1 ]]; then
+  echo "== 3. latency over $N requests each (one connection per request), period $FROM .. $TO"
+  timeout 1800 $CLIENT latency "$URL" "$AUDITOR" "$N" "$FROM" "$TO" "$EXPORTER"
+fi
 
-def get(path):
-    c = http.client.HTTPConnection(host, port, timeout=120)
-    c.request("GET", path, headers=auth)
-    r = c.getresponse()
-    body = r.read()
-    c.close()
-    if r.status != 200:
-        sys.exit(f"GET {path}: {r.status} {body[:300]!r}")
-    return body
+echo "== 4. GET /api/v1/rejections?format=csv (every rejection row)"
+timeout 1800 $CLIENT csv "$URL" "$AUDITOR" "$LIMSD_PID"
 
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, max(0, int(round(p * len(xs) + 0.5)) - 1))]
-
-period = f"from={frm}&to={to}"
-cases = [
-    ("list district=Agra, 12 months", f"/api/v1/rejections?district=Agra&{period}"),
-    ("list requirement=EN20345-2022-CRVI, 12 months", f"/api/v1/rejections?requirement=EN20345-2022-CRVI&{period}"),
-    (f"list exporter={exporter}, all history", f"/api/v1/rejections?exporter={exporter}"),
-    ("list no filter, page 2 (cursor)", None),
-]
-for g in ("month", "requirement", "exporter", "district", "product"):
-    cases.append((f"summary group_by={g}, 12 months", f"/api/v1/rejections/summary?group_by={g}&{period}"))
-for g in ("month", "requirement", "exporter", "district", "product"):
-    cases.append((f"summary group_by={g}, all history", f"/api/v1/rejections/summary?group_by={g}"))
-worst = 0.0
-for name, path in cases:
-    if path is None:
-        first = json.loads(get("/api/v1/rejections"))
-        path = "/api/v1/rejections?after=" + urllib.parse.quote(first["next"])
-    body = get(path)  # warm-up, and the size of the answer
-    d = json.loads(body)
-    items = len(d.get("items", d.get("groups", [])))
-    ms = []
-    for _ in range(n):
-        t = time.perf_counter()
-        get(path)
-        ms.append((time.perf_counter() - t) * 1000)
-    worst = max(worst, pct(ms, 0.95))
-    print(f"  {name:46s} p50 {pct(ms, 0.5):6.1f} ms  p95 {pct(ms, 0.95):6.1f} ms  max {max(ms):6.1f} ms"
-          f"  ({items} rows/groups, {len(body)} bytes)", flush=True)
-print(f"  worst p95 {worst:.1f} ms (target < 100 ms): {'MET' if worst < 100 else 'NOT MET'}")
-
-def rss_kib():
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-print("== 4. GET /api/v1/rejections?format=csv (every rejection row)")
-before = rss_kib()
-peak = [before]
-done = threading.Event()
-def sample():
-    while not done.is_set():
-        peak[0] = max(peak[0], rss_kib())
-        time.sleep(0.1)
-th = threading.Thread(target=sample)
-th.start()
-t = time.perf_counter()
-c = http.client.HTTPConnection(host, port, timeout=600)
-c.request("GET", "/api/v1/rejections?format=csv", headers=auth)
-r = c.getresponse()
-first = None
-size = lines = 0
-while True:
-    chunk = r.read1(65536) if hasattr(r, "read1") else r.read(65536)
-    if not chunk:
-        break
-    if first is None:
-        first = time.perf_counter() - t
-    size += len(chunk)
-    lines += chunk.count(b"\n")
-total = time.perf_counter() - t
-done.set()
-th.join()
-peak[0] = max(peak[0], rss_kib())
-if r.status != 200:
-    sys.exit(f"CSV: status {r.status}")
-rows = lines - 1
-print(f"  status {r.status}, {rows} rows, {size / 1048576:.1f} MiB; first byte {first * 1000:.0f} ms, last byte {total:.2f} s"
-      f" ({rows / total:.0f} rows/s)")
-print(f"  limsd VmRSS before {before / 1024:.1f} MiB, max while streaming {peak[0] / 1024:.1f} MiB")
-print(f"  target < 15 s and RSS < 100 MB: {'MET' if total < 15 and peak[0] * 1024 < 100e6 else 'NOT MET'}")
-PY
+# --- 5. EXPLAIN of exactly what limsd runs --------------------------------------------------------
+# MariaDB copies slow_query_log into each session when it connects: a second limsd, started with
+# the log on, runs every case once and its statements are logged with their plans and r_rows
+# (what was really read). The timings above ran without the log.
+if [[ ${ONLY_CSV:-0} != 1 && ${EXPLAIN:-1} == 1 ]]; then
+  echo "== 5. EXPLAIN (log_slow_verbosity=query_plan,explain: the plans of limsd's own statements)"
+  sql -e "SET GLOBAL long_query_time = 0, log_slow_verbosity = 'query_plan,explain',
+    slow_query_log_file = '$TMP/slow.log', slow_query_log = 1"
+  rm -f "$TMP/port2"
+  (cd "$TMP" && LIMS_HTTP_PORT_FILE=$TMP/port2 LIMS_DB_POOL_SIZE=2 exec "$LIMSD" >>"$TMP/limsd-explain.log" 2>&1) &
+  EXPLAIN_PID=$!
+  for _ in $(seq 1 600); do [[ -s $TMP/port2 ]] && break; sleep 0.1; done
+  [[ -s $TMP/port2 ]] || die "the second limsd did not start"
+  timeout 600 $CLIENT explain "http://127.0.0.1:$(cat "$TMP/port2")" "$AUDITOR" "$FROM" "$TO" "$EXPORTER" "$TMP/slow.log" || true
+  sql -e "SET GLOBAL slow_query_log = 0, long_query_time = 10"
+  stop_pid "$EXPLAIN_PID"
+fi

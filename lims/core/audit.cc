@@ -187,6 +187,19 @@ std::optional<ChainBreak> AuditChainVerifier::Add(const AuditEvent& e) {
   return broken_;
 }
 
+std::optional<std::string> CheckEventLink(const AuditEvent& e, const std::optional<std::string>& predecessor_hash) {
+  if (ChainHash(e.prev_hash, e) != e.hash) return EventName(e) + " was altered: its content no longer matches its hash";
+  if (e.stripe_seq <= 1) {
+    if (e.stripe_seq == 1 && e.prev_hash == kAuditGenesisHash) return std::nullopt;
+    return EventName(e) + " claims to start its stripe but does not chain from the genesis hash";
+  }
+  if (!predecessor_hash) return EventName(e) + " has no event before it on its stripe: that event was removed";
+  if (*predecessor_hash != e.prev_hash) {
+    return EventName(e) + " does not link to the event before it: an earlier event was altered or removed";
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 // Why a stripe's recorded head disagrees with the last event seen on it, or "" when they agree.

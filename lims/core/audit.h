@@ -128,6 +128,14 @@ class AuditChainVerifier {
   int64_t events_ = 0;
 };
 
+// The check of one event read on its own (an audit query's page, not the whole trail): its hash
+// must match its content, and it must link to the event before it on its stripe.
+// `predecessor_hash` is the stored hash of (stripe, stripe_seq - 1); nullopt when that event is
+// missing; ignored for a stripe's first event (which must chain from kAuditGenesisHash).
+// Returns the reason the event fails, or nullopt when it passes. What this cannot see (events cut
+// off after a stripe's last one) only the whole-trail verification finds.
+std::optional<std::string> CheckEventLink(const AuditEvent& e, const std::optional<std::string>& predecessor_hash);
+
 // The stripe of a unit of work whose first change is (entity, entity_id): stable, so one sample's
 // events share a chain, and spread evenly over `stripes`.
 int AuditStripeFor(std::string_view entity, std::string_view entity_id, int stripes);

@@ -1,7 +1,9 @@
 #include "lims/core/rejection.h"
 
 #include <charconv>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 namespace lims {
@@ -74,17 +76,20 @@ class ParamReader {
   std::vector<FieldError> errors_;
 };
 
+void ReadExporter(ParamReader& r, std::optional<int64_t>* exporter_id) {
+  if (!r.Has("exporter")) return;
+  int64_t id = 0;
+  if (ParseInt<int64_t>(r.Text("exporter"), 1, INT64_MAX, &id)) {
+    *exporter_id = id;
+  } else {
+    r.Fail("exporter", "must be an organisation id");
+  }
+}
+
 void ReadFilter(ParamReader& r, RejectionFilter* f) {
   r.Bound("from", &f->from);
   r.Bound("to", &f->to);
-  if (r.Has("exporter")) {
-    int64_t id = 0;
-    if (ParseInt<int64_t>(r.Text("exporter"), 1, INT64_MAX, &id)) {
-      f->exporter_id = id;
-    } else {
-      r.Fail("exporter", "must be an organisation id");
-    }
-  }
+  ReadExporter(r, &f->exporter_id);
   f->district = r.Text("district");
   f->product = r.Text("product");
   f->product_family = r.Text("product_family");
@@ -132,12 +137,57 @@ Result<SummaryQuery> ParseSummaryQuery(const QueryParams& params) {
   if (!found) r.Fail("group_by", "must be month, requirement, exporter, district or product");
   r.Bound("from", &q.from);
   r.Bound("to", &q.to);
+  q.district = r.Text("district");
+  ReadExporter(r, &q.exporter_id);
   r.Number("top", 1, 20, &q.top);
   r.Format(&q.format);
   if (q.from && q.to && *q.to <= *q.from) r.Fail("to", "must be after from");
+  if (q.group == SummaryGroup::kRequirement && !q.district.empty()) {
+    r.Fail("district", "cannot narrow group_by=requirement (its test counts are kept per month and requirement)");
+  }
   Status s = r.Finish();
   if (!s.ok()) return s;
   return q;
+}
+
+namespace {
+
+// Midnight UTC of the day that contains t.
+Timestamp DayStart(Timestamp t) {
+  return std::chrono::floor<std::chrono::days>(t);
+}
+
+}  // namespace
+
+Result<ReportQuery> ParseReportQuery(const QueryParams& params, Timestamp now) {
+  ParamReader r(params);
+  std::optional<Timestamp> from, to;
+  r.Bound("from", &from);
+  r.Bound("to", &to);
+  ReportQuery q;
+  q.district = r.Text("district");
+  q.to = to.value_or(DayStart(now) + std::chrono::days(1));
+  q.from = from.value_or(q.to - std::chrono::days(365));
+  if (q.to <= q.from) r.Fail("to", "must be after from");
+  if (q.to - q.from > std::chrono::days(3653)) r.Fail("from", "the period may span at most 10 years");
+  Status s = r.Finish();
+  if (!s.ok()) return s;
+  return q;
+}
+
+std::vector<std::string> MonthsOf(Timestamp from, Timestamp to) {
+  std::vector<std::string> out;
+  if (to <= from) return out;
+  using namespace std::chrono;
+  year_month ym{year_month_day{floor<days>(from)}.year(), year_month_day{floor<days>(from)}.month()};
+  const year_month_day last{floor<days>(to - seconds(1))};
+  const year_month end{last.year(), last.month()};
+  for (; ym <= end; ym += months(1)) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02u", static_cast<int>(ym.year()), static_cast<unsigned>(ym.month()));
+    out.emplace_back(buf);
+  }
+  return out;
 }
 
 std::string_view SummaryGroupName(SummaryGroup g) {

@@ -56,14 +56,18 @@ struct SummaryQuery {
   SummaryGroup group = SummaryGroup::kMonth;
   std::optional<Timestamp> from;
   std::optional<Timestamp> to;
-  int top = 3;  // failing requirements named per group
+  std::string district;                // "" = every district
+  std::optional<int64_t> exporter_id;  // set for an exporter's own view (forced by the route)
+  int top = 3;                         // failing requirements named per group
   RejectionFormat format = RejectionFormat::kJson;
 };
 
 using QueryParams = std::multimap<std::string, std::string>;
 
 // Unknown parameters, bad dates, a limit outside 1..500, a malformed cursor: kInvalidArgument
-// with one FieldError per parameter.
+// with one FieldError per parameter. A summary may be narrowed to a district or an exporter, but
+// not group_by=requirement to a district: its denominators are counted per month and requirement
+// only (docs/rejections.md).
 Result<RejectionQuery> ParseRejectionQuery(const QueryParams& params);
 Result<SummaryQuery> ParseSummaryQuery(const QueryParams& params);
 std::string_view SummaryGroupName(SummaryGroup g);
@@ -124,6 +128,29 @@ struct RejectionSummary {
   std::optional<double> turnaround_median_h;  // over every issued sample of the period
   std::optional<double> turnaround_p90_h;
 };
+
+// A requirement failed in a period: what the district report's chart and table name.
+struct FailingRequirement {
+  std::string code;
+  std::string standard;
+  std::string clause;
+  std::string property;
+  int64_t failures = 0;
+};
+
+// GET /api/v1/rejections/report: the signed summary of a period, for one district or all.
+struct ReportQuery {
+  Timestamp from;        // inclusive
+  Timestamp to;          // exclusive
+  std::string district;  // "" = all districts
+};
+
+// from/to as for the list (a date is its midnight UTC; `to` exclusive), both optional: by
+// default the 365 days up to the end of today (UTC) per `now`. At most 10 years.
+Result<ReportQuery> ParseReportQuery(const QueryParams& params, Timestamp now);
+
+// The calendar months ("2026-03") that [from, to) touches, in order.
+std::vector<std::string> MonthsOf(Timestamp from, Timestamp to);
 
 // Rejection rate of a group, 0 when nothing was tested.
 double RejectionRate(int64_t tested, int64_t rejected);

@@ -81,10 +81,45 @@ Response List(AppContext& ctx, const Request& req) {
     if (events.status().code() == Status::Code::kUnavailable) lease->MarkBroken();
     return ProblemFromStatus(events.status());
   }
+  // Each listed event is checked on its own: its hash against its content and its link to the
+  // event before it on its stripe. The whole-trail verification stays at /api/v1/audit/verify.
+  Result<store::PredecessorHashes> links = store::ReadPredecessorHashes(lease->connection(), *events);
+  if (!links.ok()) {
+    if (links.status().code() == Status::Code::kUnavailable) lease->MarkBroken();
+    return ProblemFromStatus(links.status());
+  }
   Poco::JSON::Array items;
-  for (const AuditEvent& e : *events) items.add(EventJson(e));
+  int64_t failing = 0;
+  JsonObject first_failure;
+  for (const AuditEvent& e : *events) {
+    JsonObject o = EventJson(e);
+    auto it = links->find({e.stripe, e.stripe_seq - 1});
+    const std::optional<std::string> problem =
+        CheckEventLink(e, it == links->end() ? std::nullopt : std::optional<std::string>(it->second));
+    JsonObject chain = NewObject();
+    chain.set("ok", !problem.has_value());
+    if (problem) {
+      chain.set("reason", *problem);
+      if (failing++ == 0) {
+        first_failure = NewObject();
+        first_failure.set("seq", e.seq);
+        first_failure.set("reason", *problem);
+      }
+    }
+    o.set("chain", chain);
+    items.add(o);
+  }
   JsonObject body = NewObject();
   body.set("items", items);
+  JsonObject chain = NewObject();
+  chain.set("checked", static_cast<int64_t>(events->size()));
+  chain.set("ok", failing == 0);
+  chain.set("failing", failing);
+  if (failing > 0) chain.set("first_failure", first_failure);
+  chain.set(
+      "scope",
+      "each listed event: its hash and its link to the event before it; /api/v1/audit/verify checks the whole trail");
+  body.set("chain", chain);
   const bool full = static_cast<int>(events->size()) == query->limit;
   body.set("next", full ? Poco::Dynamic::Var(std::to_string(events->back().seq)) : Poco::Dynamic::Var());
   return JsonResponse(200, body);

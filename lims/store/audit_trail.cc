@@ -116,6 +116,44 @@ Result<std::vector<AuditEvent>> QueryAudit(sql::Connection& c, const AuditQuery&
   }
 }
 
+namespace {
+
+// One statement text for every batch: unused slots are bound to a key no event has.
+constexpr int kLinkBatch = 50;
+
+std::string PredecessorSql() {
+  std::string sql = "SELECT stripe, stripe_seq, hash FROM audit_events WHERE ";
+  for (int i = 0; i < kLinkBatch; ++i)
+    sql += i == 0 ? "(stripe = ? AND stripe_seq = ?)" : " OR (stripe = ? AND stripe_seq = ?)";
+  return sql;
+}
+
+}  // namespace
+
+Result<PredecessorHashes> ReadPredecessorHashes(sql::Connection& c, const std::vector<AuditEvent>& events) {
+  try {
+    static const std::string* const kSql = new std::string(PredecessorSql());
+    std::vector<std::pair<int, int64_t>> keys;
+    for (const AuditEvent& e : events) {
+      if (e.stripe_seq > 1) keys.emplace_back(e.stripe, e.stripe_seq - 1);
+    }
+    PredecessorHashes out;
+    for (size_t start = 0; start < keys.size(); start += kLinkBatch) {
+      Statement ps = Prepare(c, *kSql);
+      for (size_t k = 0; k < static_cast<size_t>(kLinkBatch); ++k) {
+        const bool used = start + k < keys.size();
+        ps->setInt(static_cast<int>(2 * k + 1), used ? keys[start + k].first : -1);
+        ps->setInt64(static_cast<int>(2 * k + 2), used ? keys[start + k].second : -1);
+      }
+      Rows rs(ps->executeQuery());
+      while (rs->next()) out[{rs->getInt(1), rs->getInt64(2)}] = rs->getString(3);
+    }
+    return out;
+  } catch (const sql::SQLException& e) {
+    return FromSqlException(e, "reading the audit trail");
+  }
+}
+
 Result<AuditVerification> VerifyAuditTrail(sql::Connection& c) {
   try {
     AuditVerification v;

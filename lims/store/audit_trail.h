@@ -8,6 +8,7 @@
 #define LIMS_STORE_AUDIT_TRAIL_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +48,12 @@ struct AuditQuery {
   int limit = 100;
 };
 Result<std::vector<AuditEvent>> QueryAudit(sql::Connection& c, const AuditQuery& q);
+
+// The stored hash of the event before each of `events` on its stripe ((stripe, stripe_seq - 1) →
+// hash); events that start their stripe have none, and a removed predecessor is simply absent.
+// Reads by the unique (stripe, stripe_seq) key, 50 events per round trip.
+using PredecessorHashes = std::map<std::pair<int, int64_t>, std::string>;
+Result<PredecessorHashes> ReadPredecessorHashes(sql::Connection& c, const std::vector<AuditEvent>& events);
 
 struct AuditVerification {
   int64_t events = 0;

@@ -5,7 +5,10 @@
 #include <cppconn/resultset.h>
 #include <mysql_connection.h>
 
+#include <algorithm>
+#include <charconv>
 #include <map>
+#include <string_view>
 
 #include "lims/store/sql_error.h"
 #include "lims/store/sql_util.h"
@@ -69,13 +72,20 @@ void CountTests(sql::Connection& c, int64_t certificate_id) {
 
 // Every filter is bound or disabled by an empty value, so the text stays one cached statement;
 // MariaDB optimises each execution with the bound values, so a disabled filter costs nothing.
+// No join: the exporter's name and the lab's code are looked up per returned row and the lab
+// filter once, so the optimiser's only choice is which `rejections` index to read, backwards in
+// the keyset order, stopping at LIMIT (a join let it put `labs` or `organizations` first and sort
+// every matching row per page).
 constexpr const char* kListSql =
-    "SELECT j.*, o.name AS exporter_name, l.code AS lab_code FROM rejections j"
-    " JOIN organizations o ON o.id = j.exporter_id JOIN labs l ON l.id = j.lab_id"
+    "SELECT j.id, j.sample_number, j.report_number, j.exporter_id,"
+    " (SELECT o.name FROM organizations o WHERE o.id = j.exporter_id), j.district, j.odop_product,"
+    " j.product_family, j.destination, (SELECT l.code FROM labs l WHERE l.id = j.lab_id), j.requirement_code,"
+    " j.standard, j.clause, j.property, j.value, j.result_unit, j.comparator, j.limit_value, j.limit_unit,"
+    " j.verdict, j.decision_rule, j.received_at, j.tested_at, j.issued_at FROM rejections j"
     " WHERE (? IS NULL OR j.issued_at >= ?) AND (? IS NULL OR j.issued_at < ?)"
     " AND (? IS NULL OR j.exporter_id = ?) AND (? = '' OR j.district = ?) AND (? = '' OR j.odop_product = ?)"
     " AND (? = '' OR j.product_family = ?) AND (? = '' OR j.standard = ?) AND (? = '' OR j.requirement_code = ?)"
-    " AND (? = '' OR j.destination = ?) AND (? = '' OR l.code = ?)"
+    " AND (? = '' OR j.destination = ?) AND (? = '' OR j.lab_id = (SELECT l2.id FROM labs l2 WHERE l2.code = ?))"
     " AND (? IS NULL OR j.issued_at < ? OR (j.issued_at = ? AND j.id < ?))"
     " ORDER BY j.issued_at DESC, j.id DESC LIMIT ?";
 
@@ -111,84 +121,130 @@ void BindList(sql::PreparedStatement& ps, const RejectionQuery& q) {
   ps.setInt(i, q.limit);
 }
 
+// By position, in kListSql's order: a lookup by column name costs a case-insensitive search per
+// call, 24 per row, which showed in the CSV export of a million rows.
 RejectionRow RowFrom(sql::ResultSet& rs) {
   RejectionRow r;
-  r.id = rs.getInt64("id");
-  r.sample_number = rs.getString("sample_number");
-  r.report_number = rs.getString("report_number");
-  r.exporter_id = rs.getInt64("exporter_id");
-  r.exporter = rs.getString("exporter_name");
-  r.district = rs.getString("district");
-  r.product = rs.getString("odop_product");
-  r.product_family = rs.getString("product_family");
-  r.market = rs.getString("destination");
-  r.lab = rs.getString("lab_code");
-  r.requirement = rs.getString("requirement_code");
-  r.standard = rs.getString("standard");
-  r.clause = rs.getString("clause");
-  r.property = rs.getString("property");
-  r.value = rs.getString("value");
-  r.unit = rs.getString("result_unit");
-  r.comparator = rs.getString("comparator");
-  r.limit = rs.getString("limit_value");
-  r.limit_unit = rs.getString("limit_unit");
-  r.verdict = rs.getString("verdict");
-  r.decision_rule = rs.getString("decision_rule");
-  r.received_at = FromSqlDatetime(rs.getString("received_at"));
-  r.tested_at = FromSqlDatetime(rs.getString("tested_at"));
-  r.issued_at = FromSqlDatetime(rs.getString("issued_at"));
+  r.id = rs.getInt64(1);
+  r.sample_number = rs.getString(2);
+  r.report_number = rs.getString(3);
+  r.exporter_id = rs.getInt64(4);
+  r.exporter = rs.getString(5);
+  r.district = rs.getString(6);
+  r.product = rs.getString(7);
+  r.product_family = rs.getString(8);
+  r.market = rs.getString(9);
+  r.lab = rs.getString(10);
+  r.requirement = rs.getString(11);
+  r.standard = rs.getString(12);
+  r.clause = rs.getString(13);
+  r.property = rs.getString(14);
+  r.value = rs.getString(15);
+  r.unit = rs.getString(16);
+  r.comparator = rs.getString(17);
+  r.limit = rs.getString(18);
+  r.limit_unit = rs.getString(19);
+  r.verdict = rs.getString(20);
+  r.decision_rule = rs.getString(21);
+  r.received_at = FromSqlDatetime(rs.getString(22));
+  r.tested_at = FromSqlDatetime(rs.getString(23));
+  r.issued_at = FromSqlDatetime(rs.getString(24));
   return r;
 }
 
 // ---- the summary ----
 
-struct GroupSql {
-  const char* histogram;  // g, turnaround_hours, samples, rejected samples
-  const char* failing;    // g, requirement_code, failures
+// The period is always bound (NULL disables a bound). The narrowing filters (district, exporter)
+// are written into the text only when asked for, rather than disabled by a bound '' / NULL as in
+// the list: a column named in the text, even in a condition the optimiser then drops, stops an
+// index that lacks it from covering the query, and every summary would read each row by primary
+// key (district summaries went from 26 to 217 ms that way). A handful of fixed texts per grouping
+// results; no client text reaches SQL.
+std::string Narrowing(const SummaryQuery& q) {
+  std::string where;
+  if (!q.district.empty()) where += " AND district = ?";
+  if (q.exporter_id) where += " AND exporter_id = ?";
+  return where + " ";
+}
+
+// On sample_outcomes the month grouping also states the period on issued_month, which its index
+// leads with: a range read of those months instead of the whole index.
+std::string OutcomeWhere(const SummaryQuery& q) {
+  std::string where = " WHERE (? IS NULL OR issued_at >= ?) AND (? IS NULL OR issued_at < ?)";
+  if (q.group == SummaryGroup::kMonth) {
+    where += " AND (? IS NULL OR issued_month >= DATE_FORMAT(?, '%Y-%m-01')) AND (? IS NULL OR issued_month <= ?)";
+  }
+  return where + Narrowing(q);
+}
+
+std::string RejectionWhere(const SummaryQuery& q) {
+  return " WHERE (? IS NULL OR issued_at >= ?) AND (? IS NULL OR issued_at < ?)" + Narrowing(q);
+}
+
+struct GroupColumns {
+  const char* outcome_key;     // what a sample_outcomes row reports as its group
+  const char* outcome_column;  // what it is grouped by: the column itself, so the covering index that
+                               // leads with it gives the GROUP BY order (no temporary table)
+  const char* rejection_key;   // the group of a rejections row
 };
 
-// Fixed texts per grouping (no client text reaches SQL); each reads one covering index.
-GroupSql SqlFor(SummaryGroup g) {
+GroupColumns ColumnsOf(SummaryGroup g) {
   switch (g) {
     case SummaryGroup::kExporter:
-      return {
-          "SELECT exporter_id, turnaround_hours, COUNT(*), SUM(rejected) FROM sample_outcomes"
-          " WHERE (? IS NULL OR issued_at >= ?) AND (? IS NULL OR issued_at < ?)"
-          " GROUP BY exporter_id, turnaround_hours",
-          "SELECT exporter_id, requirement_code, COUNT(*) FROM rejections"
-          " WHERE (? IS NULL OR issued_at >= ?) AND (? IS NULL OR issued_at < ?)"
-          " GROUP BY exporter_id, requirement_code"};
+      return {"exporter_id", "exporter_id", "exporter_id"};
     case SummaryGroup::kDistrict:
-      return {
-          "SELECT district, turnaround_hours, COUNT(*), SUM(rejected) FROM sample_outcomes"
-          " WHERE (? IS NULL OR issued_at >= ?) AND (? IS NULL OR issued_at < ?)"
-          " GROUP BY district, turnaround_hours",
-          "SELECT district, requirement_code, COUNT(*) FROM rejections"
-          " WHERE (? IS NULL OR issued_at >= ?) AND (? IS NULL OR issued_at < ?)"
-          " GROUP BY district, requirement_code"};
+      return {"district", "district", "district"};
     case SummaryGroup::kProduct:
-      return {
-          "SELECT odop_product, turnaround_hours, COUNT(*), SUM(rejected) FROM sample_outcomes"
-          " WHERE (? IS NULL OR issued_at >= ?) AND (? IS NULL OR issued_at < ?)"
-          " GROUP BY odop_product, turnaround_hours",
-          "SELECT odop_product, requirement_code, COUNT(*) FROM rejections"
-          " WHERE (? IS NULL OR issued_at >= ?) AND (? IS NULL OR issued_at < ?)"
-          " GROUP BY odop_product, requirement_code"};
+      return {"odop_product", "odop_product", "odop_product"};
     default:
-      return {
-          "SELECT DATE_FORMAT(issued_month, '%Y-%m'), turnaround_hours, COUNT(*), SUM(rejected)"
-          " FROM sample_outcomes WHERE (? IS NULL OR issued_at >= ?) AND (? IS NULL OR issued_at < ?)"
-          " GROUP BY issued_month, turnaround_hours",
-          "SELECT DATE_FORMAT(issued_at, '%Y-%m'), requirement_code, COUNT(*) FROM rejections"
-          " WHERE (? IS NULL OR issued_at >= ?) AND (? IS NULL OR issued_at < ?)"
-          " GROUP BY 1, requirement_code"};
+      return {"DATE_FORMAT(issued_month, '%Y-%m')", "issued_month", "DATE_FORMAT(issued_at, '%Y-%m')"};
   }
 }
 
-Statement PrepareForPeriod(sql::Connection& c, const std::string& text, const SummaryQuery& q) {
+// g, samples, rejected samples, every turnaround of the group ("72 96 96 120").
+std::string TurnaroundsSql(const SummaryQuery& q) {
+  const GroupColumns g = ColumnsOf(q.group);
+  return std::string("SELECT ") + g.outcome_key +
+         ", COUNT(*), SUM(rejected), GROUP_CONCAT(turnaround_hours SEPARATOR ' ') FROM sample_outcomes" +
+         OutcomeWhere(q) + "GROUP BY " + g.outcome_column;
+}
+
+// g, turnaround_hours, samples, rejected samples (when a concatenation was cut off).
+std::string HistogramSql(const SummaryQuery& q) {
+  const GroupColumns g = ColumnsOf(q.group);
+  return std::string("SELECT ") + g.outcome_key + ", turnaround_hours, COUNT(*), SUM(rejected) FROM sample_outcomes" +
+         OutcomeWhere(q) + "GROUP BY " + g.outcome_column + ", turnaround_hours";
+}
+
+// g, requirement_code, failures.
+std::string FailingSql(const SummaryQuery& q) {
+  return std::string("SELECT ") + ColumnsOf(q.group).rejection_key + ", requirement_code, COUNT(*) FROM rejections" +
+         RejectionWhere(q) + "GROUP BY 1, requirement_code";
+}
+
+// Binds what OutcomeWhere / RejectionWhere wrote; returns the next parameter index.
+int BindSummaryWhere(sql::PreparedStatement& ps, const SummaryQuery& q, bool outcomes) {
+  int i = BindOptionalTwice(ps, 1, q.from);
+  i = BindOptionalTwice(ps, i, q.to);
+  if (outcomes && q.group == SummaryGroup::kMonth) {
+    i = BindOptionalTwice(ps, i, q.from);
+    i = BindOptionalTwice(ps, i, q.to);
+  }
+  if (!q.district.empty()) ps.setString(i++, q.district);
+  if (q.exporter_id) ps.setInt64(i++, *q.exporter_id);
+  return i;
+}
+
+Statement PrepareOutcomes(sql::Connection& c, const std::string& text, const SummaryQuery& q) {
   Statement ps = Prepare(c, text);
-  int i = BindOptionalTwice(*ps, 1, q.from);
-  BindOptionalTwice(*ps, i, q.to);
+  BindSummaryWhere(*ps, q, true);
+  return ps;
+}
+
+Statement PrepareRejections(sql::Connection& c, const std::string& text, const SummaryQuery& q, int* next = nullptr) {
+  Statement ps = Prepare(c, text);
+  const int i = BindSummaryWhere(*ps, q, false);
+  if (next != nullptr) *next = i;
   return ps;
 }
 
@@ -200,23 +256,74 @@ struct GroupAccumulator {
 
 using Groups = std::map<std::string, GroupAccumulator>;
 
-void ReadHistogram(sql::Connection& c, const SummaryQuery& q, Groups& groups, Histogram& all) {
-  Rows rs(PrepareForPeriod(c, SqlFor(q.group).histogram, q)->executeQuery());
-  std::map<int64_t, int64_t> overall;
+// The turnarounds of a group as GROUP_CONCAT wrote them, as a histogram; false when the text does
+// not hold `count` whole numbers (cut off at group_concat_max_len).
+bool ParseTurnarounds(std::string_view text, int64_t count, Histogram* out) {
+  std::vector<int64_t> hours;
+  hours.reserve(static_cast<size_t>(count));
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p < end) {
+    int64_t h = 0;
+    auto [next, ec] = std::from_chars(p, end, h);
+    if (ec != std::errc()) return false;
+    hours.push_back(h);
+    p = next < end && *next == ' ' ? next + 1 : next;
+  }
+  if (static_cast<int64_t>(hours.size()) != count) return false;
+  std::sort(hours.begin(), hours.end());
+  out->clear();
+  for (int64_t h : hours) {
+    if (out->empty() || out->back().first != h) out->emplace_back(h, 0);
+    ++out->back().second;
+  }
+  return true;
+}
+
+// One row per group with its turnarounds concatenated: a summary by exporter is 2,000 rows rather
+// than the 68,000 (exporter, hours) rows of the histogram query, whose transfer and per-column
+// calls through Connector/C++ cost more than the server's index scan (docs/rejections.md).
+// false when a group's text was cut off: the caller then reads the histogram rows instead.
+bool ReadConcatenated(sql::Connection& c, const SummaryQuery& q, Groups& groups) {
+  {
+    Statement set = Prepare(c, "SET SESSION group_concat_max_len = 67108864");
+    set->execute();
+  }
+  Rows rs(PrepareOutcomes(c, TurnaroundsSql(q), q)->executeQuery());
   while (rs->next()) {
     GroupAccumulator& g = groups[rs->getString(1)];
-    const int64_t hours = rs->getInt64(2);
+    g.row.tested = rs->getInt64(2);
+    g.row.rejected = rs->getInt64(3);
+    if (!ParseTurnarounds(std::string(rs->getString(4)), g.row.tested, &g.turnaround)) return false;
+  }
+  return true;
+}
+
+void ReadHistogramRows(sql::Connection& c, const SummaryQuery& q, Groups& groups) {
+  Rows rs(PrepareOutcomes(c, HistogramSql(q), q)->executeQuery());
+  while (rs->next()) {
+    GroupAccumulator& g = groups[rs->getString(1)];
     const int64_t n = rs->getInt64(3);
     g.row.tested += n;
     g.row.rejected += rs->getInt64(4);
-    g.turnaround.emplace_back(hours, n);  // ascending within a group (GROUP BY order)
-    overall[hours] += n;
+    g.turnaround.emplace_back(rs->getInt64(2), n);  // ascending within a group (GROUP BY order)
+  }
+}
+
+void ReadHistogram(sql::Connection& c, const SummaryQuery& q, Groups& groups, Histogram& all) {
+  if (!ReadConcatenated(c, q, groups)) {
+    groups.clear();
+    ReadHistogramRows(c, q, groups);
+  }
+  std::map<int64_t, int64_t> overall;
+  for (const auto& [key, g] : groups) {
+    for (const auto& [hours, n] : g.turnaround) overall[hours] += n;
   }
   all.assign(overall.begin(), overall.end());
 }
 
 void ReadFailing(sql::Connection& c, const SummaryQuery& q, Groups& groups) {
-  Rows rs(PrepareForPeriod(c, SqlFor(q.group).failing, q)->executeQuery());
+  Rows rs(PrepareRejections(c, FailingSql(q), q)->executeQuery());
   while (rs->next()) groups[rs->getString(1)].failing.emplace_back(rs->getString(2), rs->getInt64(3));
 }
 
@@ -239,16 +346,39 @@ void ReadRequirements(sql::Connection& c, const SummaryQuery& q, Groups& groups)
   }
 }
 
+// group_by=requirement for one exporter: counted from its own issued samples' current tests (a
+// few hundred a year, read through sample_outcomes' exporter index), over the exact period.
+void ReadRequirementsOfExporter(sql::Connection& c, const SummaryQuery& q, Groups& groups) {
+  Statement ps = Prepare(c, std::string("SELECT q.code, MIN(q.property), COUNT(*), SUM(") + kFailing +
+                                ") FROM sample_outcomes so"
+                                " JOIN tests t ON t.sample_id = so.sample_id AND t.status = 'approved'"
+                                " JOIN results r ON r.id = (SELECT MAX(r2.id) FROM results r2 WHERE r2.test_id = t.id)"
+                                " JOIN requirements q ON q.id = t.requirement_id"
+                                " WHERE so.exporter_id = ? AND (? IS NULL OR so.issued_at >= ?)"
+                                " AND (? IS NULL OR so.issued_at < ?) GROUP BY q.code");
+  ps->setInt64(1, *q.exporter_id);
+  int i = BindOptionalTwice(*ps, 2, q.from);
+  BindOptionalTwice(*ps, i, q.to);
+  Rows rs(ps->executeQuery());
+  while (rs->next()) {
+    GroupAccumulator& g = groups[rs->getString(1)];
+    g.row.label = rs->getString(2);
+    g.row.tested += rs->getInt64(3);
+    g.row.rejected += rs->getInt64(4);
+  }
+}
+
 std::vector<RepeatOffender> ReadRepeatOffenders(sql::Connection& c, const SummaryQuery& q) {
-  Rows rs(PrepareForPeriod(c,
-                           "SELECT x.exporter_id, o.name, x.requirement_code, x.n FROM (SELECT exporter_id,"
-                           " requirement_code, COUNT(*) AS n FROM rejections"
-                           " WHERE (? IS NULL OR issued_at >= ?) AND (? IS NULL OR issued_at < ?)"
-                           " GROUP BY exporter_id, requirement_code HAVING COUNT(*) > 1) x"
-                           " JOIN organizations o ON o.id = x.exporter_id"
-                           " ORDER BY x.n DESC, x.exporter_id, x.requirement_code LIMIT 100",
-                           q)
-              ->executeQuery());
+  Rows rs(
+      PrepareRejections(c,
+                        std::string("SELECT x.exporter_id, o.name, x.requirement_code, x.n FROM (SELECT exporter_id,"
+                                    " requirement_code, COUNT(*) AS n FROM rejections") +
+                            RejectionWhere(q) +
+                            "GROUP BY exporter_id, requirement_code HAVING COUNT(*) > 1) x"
+                            " JOIN organizations o ON o.id = x.exporter_id"
+                            " ORDER BY x.n DESC, x.exporter_id, x.requirement_code LIMIT 100",
+                        q)
+          ->executeQuery());
   std::vector<RepeatOffender> out;
   while (rs->next()) out.push_back({rs->getInt64(1), rs->getString(2), rs->getString(3), rs->getInt64(4)});
   return out;
@@ -318,7 +448,11 @@ Result<RejectionSummary> SummarizeRejections(sql::Connection& c, const SummaryQu
     Histogram all;
     RejectionSummary summary;
     if (query.group == SummaryGroup::kRequirement) {
-      ReadRequirements(c, query, groups);
+      if (query.exporter_id) {
+        ReadRequirementsOfExporter(c, query, groups);
+      } else {
+        ReadRequirements(c, query, groups);
+      }
       Groups by_sample;
       SummaryQuery months = query;
       months.group = SummaryGroup::kMonth;
@@ -338,6 +472,27 @@ Result<RejectionSummary> SummarizeRejections(sql::Connection& c, const SummaryQu
     return summary;
   } catch (const sql::SQLException& e) {
     return FromSqlException(e, "summarising the rejection history");
+  }
+}
+
+Result<std::vector<FailingRequirement>> TopFailingRequirements(sql::Connection& c, const SummaryQuery& query,
+                                                               int limit) {
+  try {
+    int next = 0;
+    Statement ps = PrepareRejections(c,
+                                     std::string("SELECT requirement_code, MIN(standard), MIN(clause), MIN(property),"
+                                                 " COUNT(*) FROM rejections") +
+                                         RejectionWhere(query) + "GROUP BY requirement_code ORDER BY 5 DESC, 1 LIMIT ?",
+                                     query, &next);
+    ps->setInt(next, limit);
+    Rows rs(ps->executeQuery());
+    std::vector<FailingRequirement> out;
+    while (rs->next()) {
+      out.push_back({rs->getString(1), rs->getString(2), rs->getString(3), rs->getString(4), rs->getInt64(5)});
+    }
+    return out;
+  } catch (const sql::SQLException& e) {
+    return FromSqlException(e, "reading the failing requirements");
   }
 }
 

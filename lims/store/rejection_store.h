@@ -35,6 +35,11 @@ Status ScanRejections(sql::Connection& c, RejectionQuery query, int batch,
 
 Result<RejectionSummary> SummarizeRejections(sql::Connection& c, const SummaryQuery& query);
 
+// The `limit` requirements failed most often in query's period, district and exporter (group and
+// format are ignored), most failures first, ties by code.
+Result<std::vector<FailingRequirement>> TopFailingRequirements(sql::Connection& c, const SummaryQuery& query,
+                                                               int limit);
+
 }  // namespace lims::store
 
 #endif  // LIMS_STORE_REJECTION_STORE_H_

@@ -833,5 +833,50 @@ TEST(AuditStripeFor, DependsOnTheEntityAsWellAsTheId) {
   EXPECT_GT(differ, 70);
 }
 
+// ---- one listed event, checked on its own (GET /api/v1/audit) ----
+
+AuditEvent LinkedEvent(const std::string& prev_hash, int64_t stripe_seq) {
+  AuditEvent e = FixedEvent();
+  e.stripe_seq = stripe_seq;
+  e.prev_hash = prev_hash;
+  e.hash = ChainHash(e.prev_hash, e);
+  return e;
+}
+
+TEST(AuditCheckEventLink, PassesAnEventLinkedToItsPredecessor) {
+  const std::string before(64, 'a');
+  EXPECT_EQ(CheckEventLink(LinkedEvent(before, 17), before), std::nullopt);
+}
+
+TEST(AuditCheckEventLink, PassesAStripesFirstEventFromGenesis) {
+  EXPECT_EQ(CheckEventLink(LinkedEvent(Genesis(), 1), std::nullopt), std::nullopt);
+}
+
+TEST(AuditCheckEventLink, NamesAnAlteredEvent) {
+  AuditEvent e = LinkedEvent(std::string(64, 'a'), 17);
+  e.change.after = "{\"value\":\"0.02\"}";
+  const auto reason = CheckEventLink(e, std::string(64, 'a'));
+  ASSERT_TRUE(reason.has_value());
+  EXPECT_TRUE(Contains(*reason, "was altered")) << *reason;
+}
+
+TEST(AuditCheckEventLink, NamesAMissingPredecessor) {
+  const auto reason = CheckEventLink(LinkedEvent(std::string(64, 'a'), 17), std::nullopt);
+  ASSERT_TRUE(reason.has_value());
+  EXPECT_TRUE(Contains(*reason, "removed")) << *reason;
+}
+
+TEST(AuditCheckEventLink, NamesAPredecessorWhoseHashChanged) {
+  const auto reason = CheckEventLink(LinkedEvent(std::string(64, 'a'), 17), std::string(64, 'b'));
+  ASSERT_TRUE(reason.has_value());
+  EXPECT_TRUE(Contains(*reason, "does not link")) << *reason;
+}
+
+TEST(AuditCheckEventLink, NamesAFirstEventThatDoesNotChainFromGenesis) {
+  const auto reason = CheckEventLink(LinkedEvent(std::string(64, 'a'), 1), std::nullopt);
+  ASSERT_TRUE(reason.has_value());
+  EXPECT_TRUE(Contains(*reason, "genesis")) << *reason;
+}
+
 }  // namespace
 }  // namespace lims

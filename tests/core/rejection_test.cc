@@ -141,5 +141,57 @@ TEST(RejectionRate, IsZeroWhenNothingWasTested) {
   EXPECT_DOUBLE_EQ(RejectionRate(8, 2), 0.25);
 }
 
+Timestamp Utc(const std::string& rfc3339) {
+  return *ParseRfc3339(rfc3339);
+}
+
+TEST(ReportQuery, DefaultsToThe365DaysEndingToday) {
+  Result<ReportQuery> q = ParseReportQuery({}, Utc("2026-11-26T15:30:00Z"));
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  EXPECT_EQ(q->to, Utc("2026-11-27T00:00:00Z"));
+  EXPECT_EQ(q->from, Utc("2025-11-27T00:00:00Z"));
+  EXPECT_EQ(q->district, "");
+}
+
+TEST(ReportQuery, TakesDatesAndADistrict) {
+  Result<ReportQuery> q = ParseReportQuery({{"from", "2026-01-01"}, {"to", "2026-07-01"}, {"district", "Agra"}},
+                                           Utc("2026-11-26T15:30:00Z"));
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  EXPECT_EQ(q->from, Utc("2026-01-01T00:00:00Z"));
+  EXPECT_EQ(q->to, Utc("2026-07-01T00:00:00Z"));
+  EXPECT_EQ(q->district, "Agra");
+}
+
+TEST(ReportQuery, RefusesBadPeriodsAndUnknownParameters) {
+  const Timestamp now = Utc("2026-11-26T15:30:00Z");
+  auto field_of = [&](const QueryParams& p) {
+    Result<ReportQuery> q = ParseReportQuery(p, now);
+    return q.ok() || q.status().field_errors().empty() ? std::string() : q.status().field_errors()[0].field;
+  };
+  EXPECT_EQ(field_of({{"from", "2026-07-01"}, {"to", "2026-07-01"}}), "to");
+  EXPECT_EQ(field_of({{"from", "2010-01-01"}, {"to", "2026-07-01"}}), "from");
+  EXPECT_EQ(field_of({{"from", "yesterday"}}), "from");
+  EXPECT_EQ(field_of({{"group_by", "month"}}), "group_by");
+}
+
+TEST(MonthsOf, ListsEveryMonthThePeriodTouches) {
+  EXPECT_EQ(MonthsOf(Utc("2025-11-15T00:00:00Z"), Utc("2026-02-01T00:00:00Z")),
+            (std::vector<std::string>{"2025-11", "2025-12", "2026-01"}));
+  EXPECT_EQ(MonthsOf(Utc("2026-01-01T00:00:00Z"), Utc("2026-01-01T00:00:01Z")), (std::vector<std::string>{"2026-01"}));
+  EXPECT_TRUE(MonthsOf(Utc("2026-01-01T00:00:00Z"), Utc("2026-01-01T00:00:00Z")).empty());
+}
+
+TEST(SummaryQuery, NarrowsToADistrictOrExporterButNotRequirementsToADistrict) {
+  Result<SummaryQuery> q = ParseSummaryQuery({{"district", "Agra"}, {"exporter", "17"}});
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  EXPECT_EQ(q->district, "Agra");
+  EXPECT_EQ(q->exporter_id, 17);
+  Result<SummaryQuery> refused = ParseSummaryQuery({{"group_by", "requirement"}, {"district", "Agra"}});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().field_errors()[0].field, "district");
+  EXPECT_TRUE(ParseSummaryQuery({{"group_by", "requirement"}, {"exporter", "17"}}).ok());
+  EXPECT_FALSE(ParseSummaryQuery({{"exporter", "x"}}).ok());
+}
+
 }  // namespace
 }  // namespace lims

@@ -970,6 +970,32 @@ class AuditTamperTest : public AuditSuiteBase {
     return JsonString(broken, "reason");
   }
 
+  // GET /api/v1/audit checks every event it lists on its own: the verdict for event `seq` (its
+  // hash, its link to the one before it) and the page's summary. Returns the event's reason ("" when ok).
+  static std::string ListedChainReason(int64_t seq, bool* page_ok = nullptr) {
+    const HttpReply reply =
+        limsd_->CallAs(limsd_->admin_token(), "GET", "/api/v1/audit?limit=1&after=" + std::to_string(seq - 1), "");
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    Json body = ParseJsonObject(reply.body);
+    if (body.isNull() || body->getArray("items").isNull() || body->getArray("items")->size() != 1) {
+      ADD_FAILURE() << "no event " << seq << " in " << reply.body;
+      return "";
+    }
+    Json event = body->getArray("items")->getObject(0);
+    EXPECT_EQ(Int(event, "seq"), seq);
+    Json chain = event->getObject("chain");
+    Json page = body->getObject("chain");
+    if (chain.isNull() || page.isNull()) {
+      ADD_FAILURE() << "no chain verdict in " << reply.body;
+      return "";
+    }
+    const bool ok = chain->getValue<bool>("ok");
+    EXPECT_EQ(page->getValue<bool>("ok"), ok);
+    EXPECT_EQ(Int(page, "checked"), 1);
+    if (page_ok != nullptr) *page_ok = ok;
+    return ok ? "" : JsonString(chain, "reason");
+  }
+
   // limsd --verify-audit must exit 1 naming the event; returns its output.
   static std::string ExpectCliBrokenAt(int64_t seq) {
     std::string output;
@@ -1035,6 +1061,7 @@ TEST_F(AuditTamperTest, AnUntouchedTrailVerifies) {
   int64_t sum = 0;
   for (unsigned i = 0; i < heads->size(); ++i) sum += Int(heads->getObject(i), "events");
   EXPECT_EQ(std::to_string(sum), count);
+  for (int64_t seq : StripeSeqs()) EXPECT_EQ(ListedChainReason(seq), "") << "event " << seq;
 
   std::string output;
   EXPECT_EQ(LimsdProcess::RunOnce(db_->config(), {"--verify-audit"}, {}, &output), 0) << output;
@@ -1047,6 +1074,8 @@ TEST_F(AuditTamperTest, AnAlteredEventIsNamed) {
                std::to_string(k));
   EXPECT_NE(ExpectBrokenAt(k).find("altered"), std::string::npos);
   ExpectCliBrokenAt(k);
+  EXPECT_NE(ListedChainReason(k).find("altered"), std::string::npos);
+  EXPECT_EQ(ListedChainReason(moved_[0]), "");
   // The trail still shows what the row now says: the tampering is visible, not hidden.
   const std::vector<Json> events = EventsAfter(k - 1);
   ASSERT_FALSE(events.empty());
@@ -1065,6 +1094,7 @@ TEST_F(AuditTamperTest, ADeletedEventIsMissingBeforeTheNextOfItsStripe) {
   const std::string reason = ExpectBrokenAt(moved_[2]);
   EXPECT_NE(reason.find("missing"), std::string::npos) << reason;
   ExpectCliBrokenAt(moved_[2]);
+  EXPECT_NE(ListedChainReason(moved_[2]).find("removed"), std::string::npos);
 }
 
 TEST_F(AuditTamperTest, ADeletedLastEventOfAStripeBreaksItsHead) {
@@ -1082,6 +1112,9 @@ TEST_F(AuditTamperTest, ARehashedEventIsCaughtAtItsSuccessor) {
   const std::string reason = ExpectBrokenAt(moved_[2]);
   EXPECT_NE(reason.find("does not link"), std::string::npos) << reason;
   ExpectCliBrokenAt(moved_[2]);
+  // Read on its own the rehashed event looks sound; its successor's link gives it away.
+  EXPECT_EQ(ListedChainReason(moved_[1]), "");
+  EXPECT_NE(ListedChainReason(moved_[2]).find("does not link"), std::string::npos);
 }
 
 TEST_F(AuditTamperTest, ARehashedLastEventIsCaughtAtTheHead) {

@@ -92,8 +92,9 @@ const std::vector<RouteCase>& Routes() {
       {"GET", "/.well-known/jwks.json", true, {}},
       {"GET", "/api/v1/audit", false, {"auditor", "admin"}},
       {"GET", "/api/v1/audit/verify", false, {"auditor", "admin"}},
-      {"GET", "/api/v1/rejections", false, {"auditor", "admin"}},
-      {"GET", "/api/v1/rejections/summary", false, {"auditor", "admin"}},
+      {"GET", "/api/v1/rejections", false, {"auditor", "admin", "exporter"}},
+      {"GET", "/api/v1/rejections/summary", false, {"auditor", "admin", "exporter"}},
+      {"GET", "/api/v1/rejections/report", false, {"auditor", "admin"}},
       {"GET", "/api/v1/standards", false, every_role},
       {"GET", "/api/v1/standards/{id}/requirements", false, every_role},
       {"POST", "/api/v1/test-plans", false, {"technician"}},
@@ -279,7 +280,7 @@ TEST_F(AuthorizationMatrixTest, AnonymousCallersGet401OnEveryNonPublicRoute) {
     EXPECT_EQ(Header(reply, "WWW-Authenticate"), "Bearer");
     ++refused;
   }
-  EXPECT_EQ(refused, 53);  // 63 routes, 10 of them public
+  EXPECT_EQ(refused, 54);  // 64 routes, 10 of them public
 }
 
 TEST_F(AuthorizationMatrixTest, UnknownTokensGet401OnEveryNonPublicRoute) {
@@ -309,8 +310,8 @@ TEST_F(AuthorizationMatrixTest, RolesTheRouteDoesNotAdmitGet403) {
   // × 5, organizations list × 4, 2 audit routes × 4, and the 2 staff-only reads (report.pdf, a
   // test) × 1 (exporter); instruments: 3 admin-only writes × 5, the 2 reads × 2 (signatory,
   // exporter), checks × 4; imports: the upload (technician-only) × 5, its 3 reads × 2; the 2
-  // rejection-history reads (auditor, admin) × 4.
-  EXPECT_EQ(refused, 8 * 5 + 9 * 5 + 2 * 5 + 4 * 5 + 4 + 2 * 4 + 2 * 1 + 3 * 5 + 2 * 2 + 4 + 5 + 3 * 2 + 2 * 4);
+  // rejection-history reads (auditor, admin, exporter) × 3 and the signed report (auditor, admin) × 4.
+  EXPECT_EQ(refused, 8 * 5 + 9 * 5 + 2 * 5 + 4 * 5 + 4 + 2 * 4 + 2 * 1 + 3 * 5 + 2 * 2 + 4 + 5 + 3 * 2 + 2 * 3 + 4);
 }
 
 TEST_F(AuthorizationMatrixTest, AdmittedRolesGetPastTheGate) {
@@ -328,7 +329,7 @@ TEST_F(AuthorizationMatrixTest, AdmittedRolesGetPastTheGate) {
     }
   }
   EXPECT_EQ(admitted,
-            63 * 6 - (8 * 5 + 9 * 5 + 2 * 5 + 4 * 5 + 4 + 2 * 4 + 2 * 1 + 3 * 5 + 2 * 2 + 4 + 5 + 3 * 2 + 2 * 4));
+            64 * 6 - (8 * 5 + 9 * 5 + 2 * 5 + 4 * 5 + 4 + 2 * 4 + 2 * 1 + 3 * 5 + 2 * 2 + 4 + 5 + 3 * 2 + 2 * 3 + 4));
   // The role users' own sessions survived the calls (none was used for a logout).
   for (const std::string& role : RoleNames()) {
     EXPECT_EQ(limsd().CallAs(TokenOf(role), "GET", "/api/v1/auth/me", "").status, 200) << role;

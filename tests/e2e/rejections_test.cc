@@ -10,6 +10,7 @@
 #include <cctype>
 #include <cstdint>
 #include <exception>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -367,14 +368,139 @@ TEST_F(RejectionsTest, SummaryCsvParsesBack) {
   EXPECT_EQ(rows[1][4], "1.0000");
 }
 
-TEST_F(RejectionsTest, OnlyAuditorsAndAdminsMayRead) {
+TEST_F(RejectionsTest, StaffOtherThanAuditorsAndAdminsAreRefused) {
   for (const char* path : {"/api/v1/rejections", "/api/v1/rejections/summary", "/api/v1/rejections?format=csv"}) {
-    EXPECT_EQ(As(exporter_user_, "GET", path).status, 403) << path;
     EXPECT_EQ(As(tech_, "GET", path).status, 403) << path;
+    EXPECT_EQ(As(reviewer_, "GET", path).status, 403) << path;
     EXPECT_EQ(As(signatory_, "GET", path).status, 403) << path;
     EXPECT_EQ(As("", "GET", path).status, 401) << path;
     EXPECT_EQ(Admin("GET", path).status, 200) << path;
   }
+}
+
+// Sums of a month summary's groups: {tested, rejected}.
+std::pair<int64_t, int64_t> MonthTotals(const Json& summary) {
+  std::pair<int64_t, int64_t> t{0, 0};
+  for (const Json& g : Objects(summary, "groups")) {
+    t.first += Int(g, "tested");
+    t.second += Int(g, "rejected");
+  }
+  return t;
+}
+
+TEST_F(RejectionsTest, AnExporterSeesOnlyItsOwnRejections) {
+  auto get = [](const std::string& path) {
+    const HttpReply r = As(exporter_user_, "GET", path);
+    EXPECT_EQ(r.status, 200) << path << ": " << r.body;
+    return ParseJsonObject(r.body);
+  };
+  const std::vector<Json> items = Objects(get("/api/v1/rejections"), "items");
+  ASSERT_EQ(items.size(), 3u);  // Agra: Cr(VI) twice, DMFu once; none of Kanpur's
+  for (const Json& item : items) EXPECT_EQ(JsonString(item, "exporter"), agra_);
+  EXPECT_EQ(Objects(get("/api/v1/rejections?exporter=" + agra_), "items").size(), 3u);
+  const HttpReply other = As(exporter_user_, "GET", "/api/v1/rejections?exporter=" + kanpur_);
+  EXPECT_EQ(other.status, 403) << other.body;
+  EXPECT_EQ(other.content_type, "application/problem+json");
+  EXPECT_EQ(As(exporter_user_, "GET", "/api/v1/rejections/summary?exporter=" + kanpur_).status, 403);
+
+  const HttpReply csv = As(exporter_user_, "GET", "/api/v1/rejections?format=csv");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(ParseCsv(csv.body.substr(3)).size(), 4u);  // header and Agra's three rows
+
+  const Json months = get("/api/v1/rejections/summary?group_by=month");
+  EXPECT_EQ(MonthTotals(months), (std::pair<int64_t, int64_t>{2, 2}));
+  const std::vector<Json> repeat = Objects(months, "repeat_offenders");
+  ASSERT_EQ(repeat.size(), 1u);
+  EXPECT_EQ(JsonString(repeat[0], "exporter"), agra_);
+
+  // By requirement, counted from the exporter's own tests: Cr(VI) 2 of 2, DMFu 1 of 2.
+  std::map<std::string, std::pair<int64_t, int64_t>> by_requirement;
+  for (const Json& g : Objects(get("/api/v1/rejections/summary?group_by=requirement"), "groups")) {
+    by_requirement[JsonString(g, "key")] = {Int(g, "tested"), Int(g, "rejected")};
+  }
+  EXPECT_EQ(by_requirement, (std::map<std::string, std::pair<int64_t, int64_t>>{{kCrVi, {2, 2}}, {kDmfu, {2, 1}}}));
+
+  const HttpReply grouped = As(exporter_user_, "GET", "/api/v1/rejections/summary?group_by=exporter");
+  EXPECT_EQ(grouped.status, 400) << grouped.body;
+  EXPECT_NE(grouped.body.find("group_by"), std::string::npos) << grouped.body;
+}
+
+TEST_F(RejectionsTest, ASummaryCanBeNarrowedToADistrict) {
+  const Json kanpur = Get("/api/v1/rejections/summary?group_by=month&district=Kanpur%20Nagar");
+  EXPECT_EQ(MonthTotals(kanpur), (std::pair<int64_t, int64_t>{2, 1}));
+  const std::vector<Json> groups = Objects(kanpur, "groups");
+  ASSERT_FALSE(groups.empty());
+  const Json top = JsonArrayObject(groups.back(), "top_failing", 0);
+  EXPECT_EQ(JsonString(top, "requirement"), kCrVi);
+  EXPECT_EQ(Int(top, "rejections"), 1);
+  EXPECT_TRUE(Objects(kanpur, "repeat_offenders").empty());  // Agra's repeat is not Kanpur's
+  EXPECT_EQ(MonthTotals(Get("/api/v1/rejections/summary?group_by=month&district=Agra")),
+            (std::pair<int64_t, int64_t>{2, 2}));
+  EXPECT_EQ(MonthTotals(Get("/api/v1/rejections/summary?group_by=month&exporter=" + kanpur_)),
+            (std::pair<int64_t, int64_t>{2, 1}));
+  const HttpReply refused = As(auditor_, "GET", "/api/v1/rejections/summary?group_by=requirement&district=Agra");
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_NE(refused.body.find("district"), std::string::npos) << refused.body;
+}
+
+// Writes `pdf` to a scratch file, runs `tool` on it ("pdfsig %s 2>&1"), returns its output.
+std::string RunOnPdf(const std::string& pdf, const std::string& tool, int* rc = nullptr) {
+  const std::string dir = MakeTempDir("rejections-e2e-");
+  WriteFile(dir + "/r.pdf", pdf);
+  std::string command = tool;
+  command.replace(command.find("%s"), 2, "'" + dir + "/r.pdf'");
+  std::string output;
+  const int code = RunCommand(command, &output);
+  if (rc != nullptr) *rc = code;
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  return output;
+}
+
+TEST_F(RejectionsTest, TheSignedDistrictReportNamesItsFiguresAndVerifies) {
+  const HttpReply r = As(auditor_, "GET", "/api/v1/rejections/report?district=Agra&from=2020-01-01&to=2030-01-01");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.content_type, "application/pdf");
+  EXPECT_NE(HeaderOf(r, "Content-Disposition").find(".pdf"), std::string::npos);
+  ASSERT_EQ(r.body.rfind("%PDF-", 0), 0u);
+
+  const std::string sig = RunOnPdf(r.body, "pdfsig %s 2>&1");
+  EXPECT_NE(sig.find("Signature is Valid."), std::string::npos) << sig;
+  EXPECT_NE(sig.find("Total document signed"), std::string::npos) << sig;
+  int rc = -1;
+  const std::string check = RunOnPdf(r.body, "qpdf --check %s 2>&1", &rc);
+  EXPECT_EQ(rc, 0) << check;
+
+  const std::string text = RunOnPdf(r.body, "pdftotext -layout %s - 2>&1");
+  EXPECT_NE(text.find("Rejection history — Agra"), std::string::npos) << text;
+  EXPECT_NE(text.find("2020-01-01 to 2029-12-31"), std::string::npos) << text;
+  EXPECT_NE(text.find(kCrVi), std::string::npos) << text;              // the requirement failed most in Agra
+  EXPECT_NE(text.find("Agra Sole"), std::string::npos) << text;        // its exporter, a repeat offender
+  EXPECT_EQ(text.find("Kanpur Saddlery"), std::string::npos) << text;  // not Agra's
+  EXPECT_NE(text.find("End of document"), std::string::npos) << text;
+
+  // One flipped byte inside the signed range and the signature no longer verifies.
+  std::string tampered = r.body;
+  const size_t at = tampered.find("Rejection history");
+  ASSERT_NE(at, std::string::npos);
+  tampered[at + 2] ^= 0x01;
+  EXPECT_EQ(RunOnPdf(tampered, "pdfsig %s 2>&1").find("Signature is Valid."), std::string::npos);
+}
+
+TEST_F(RejectionsTest, TheReportIsForAuditorsAndChecksItsParameters) {
+  EXPECT_EQ(As(exporter_user_, "GET", "/api/v1/rejections/report").status, 403);
+  EXPECT_EQ(As(tech_, "GET", "/api/v1/rejections/report").status, 403);
+  EXPECT_EQ(Admin("GET", "/api/v1/rejections/report").status, 200);  // the last 365 days, all districts
+  const HttpReply unknown = As(auditor_, "GET", "/api/v1/rejections/report?district=Atlantis");
+  EXPECT_EQ(unknown.status, 400) << unknown.body;
+  EXPECT_NE(unknown.body.find("district"), std::string::npos) << unknown.body;
+  EXPECT_EQ(As(auditor_, "GET", "/api/v1/rejections/report?from=2026-05-01&to=2026-01-01").status, 400);
+  EXPECT_EQ(As(auditor_, "GET", "/api/v1/rejections/report?group_by=month").status, 400);
+  // A period with nothing issued still gives a signed document saying so.
+  const HttpReply empty = As(auditor_, "GET", "/api/v1/rejections/report?from=2001-01-01&to=2001-03-01");
+  ASSERT_EQ(empty.status, 200) << empty.body;
+  EXPECT_NE(RunOnPdf(empty.body, "pdftotext %s - 2>&1").find("No samples were issued in this period."),
+            std::string::npos);
 }
 
 }  // namespace

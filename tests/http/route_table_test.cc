@@ -119,9 +119,10 @@ const std::map<std::string, Rule>& ExpectedTable() {
       // The audit trail: auditors and administrators.
       {"GET /api/v1/audit", RolesRule({Role::kAuditor, Role::kAdmin})},
       {"GET /api/v1/audit/verify", RolesRule({Role::kAuditor, Role::kAdmin})},
-      // The rejection history: auditors and administrators (exporters refused, docs/rejections.md).
-      {"GET /api/v1/rejections", RolesRule({Role::kAuditor, Role::kAdmin})},
-      {"GET /api/v1/rejections/summary", RolesRule({Role::kAuditor, Role::kAdmin})},
+      // The rejection history: auditors and administrators; exporters their own (docs/rejections.md).
+      {"GET /api/v1/rejections", RolesRule({Role::kAuditor, Role::kAdmin, Role::kExporter})},
+      {"GET /api/v1/rejections/summary", RolesRule({Role::kAuditor, Role::kAdmin, Role::kExporter})},
+      {"GET /api/v1/rejections/report", RolesRule({Role::kAuditor, Role::kAdmin})},
       // The catalog: readable by every signed-in user; test-plan previews belong to intake.
       {"GET /api/v1/standards", RolesRule(EveryRole())},
       {"GET /api/v1/standards/{id}/requirements", RolesRule(EveryRole())},
