@@ -12,6 +12,7 @@ case, the statements on the history tables with their plans and the rows really 
 """
 import http.client, json, os, sys, threading, time, urllib.parse
 
+EXTRA = ("-- beyond the targets --", None)
 TABLES = ("rejections", "sample_outcomes", "requirement_month_counts", "audit_events")
 
 
@@ -50,6 +51,8 @@ def cases(client, frm, to, exporter):
         out.append((f"summary group_by={g}, 12 months", f"/api/v1/rejections/summary?group_by={g}&{period}"))
     for g in ("month", "requirement", "exporter", "district", "product"):
         out.append((f"summary group_by={g}, all history", f"/api/v1/rejections/summary?group_by={g}"))
+    # Beyond the issue's targets (a filtered page, each grouping): reported, not part of "worst".
+    out.append(EXTRA)
     out.append(("summary group_by=month, Agra, 12 months", f"/api/v1/rejections/summary?group_by=month&district=Agra&{period}"))
     out.append((f"summary group_by=requirement, exporter={exporter}, all history",
                 f"/api/v1/rejections/summary?group_by=requirement&exporter={exporter}"))
@@ -62,7 +65,13 @@ def cases(client, frm, to, exporter):
 def latency(url, token, n, frm, to, exporter):
     client = Client(url, token)
     worst = 0.0
+    targeted = True
     for name, path in cases(client, frm, to, exporter):
+        if path is None:
+            print(f"  worst p95 of the targeted queries {worst:.1f} ms (target < 100 ms): "
+                  f"{'MET' if worst < 100 else 'NOT MET'}")
+            targeted = False
+            continue
         body = client.get(path)  # warm-up, and the size of the answer
         d = {} if body.startswith(b"%PDF") else json.loads(body)
         items = len(d.get("items", d.get("groups", []))) if d else 1
@@ -71,10 +80,10 @@ def latency(url, token, n, frm, to, exporter):
             t = time.perf_counter()
             client.get(path)
             ms.append((time.perf_counter() - t) * 1000)
-        worst = max(worst, pct(ms, 0.95))
+        if targeted:
+            worst = max(worst, pct(ms, 0.95))
         print(f"  {name:52s} p50 {pct(ms, 0.5):6.1f} ms  p95 {pct(ms, 0.95):6.1f} ms  max {max(ms):6.1f} ms"
               f"  ({items} rows/groups, {len(body)} bytes)", flush=True)
-    print(f"  worst p95 {worst:.1f} ms (target < 100 ms): {'MET' if worst < 100 else 'NOT MET'}")
 
 
 def show(entry):
@@ -99,9 +108,11 @@ def explain(url, token, frm, to, exporter, log):
                       "/api/v1/rejections?limit=500&after=" + urllib.parse.quote(first["next"] or "")))
     shown = 0
     for name, path in all_cases:
+        if path is None:
+            continue
         start = os.path.getsize(log) if os.path.exists(log) else 0
         client.get(path)
-        time.sleep(0.3)  # the server writes its log entry after it answered
+        time.sleep(0.5)  # the server writes its log entry after it answered
         print(f"  -- {name}: GET {path}", flush=True)
         entry = []
         with open(log, encoding="utf-8", errors="replace") as f:

@@ -12,7 +12,9 @@ ALTER TABLE rejections
   ADD KEY ix_rejections_product_requirement (odop_product, requirement_code, issued_at);
 
 -- A summary narrowed to one district (the signed district report) or one exporter (an exporter's
--- own view), by month: the rows of that district or exporter in month order, covering.
+-- own view), by month, and the district report's exporters: the rows of that district or
+-- exporter in group order, covering.
 ALTER TABLE sample_outcomes
   ADD KEY ix_sample_outcomes_district_month (district, issued_month, turnaround_hours, issued_at, rejected),
+  ADD KEY ix_sample_outcomes_district_exporter (district, exporter_id, turnaround_hours, issued_at, rejected),
   ADD KEY ix_sample_outcomes_exporter_month (exporter_id, issued_month, turnaround_hours, issued_at, rejected);

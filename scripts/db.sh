@@ -10,7 +10,8 @@
 #                          INSERT/SELECT only for limsd)
 #
 # Environment: LIMS_DB_DIR (state directory, default <repo>/var/db), LIMS_DB_PORT (loopback TCP port,
-# default 3307; "none" for a socket-only server), LIMS_DB_NAME (default pramaan).
+# default 3307; "none" for a socket-only server), LIMS_DB_NAME (default pramaan), LIMS_DB_BINLOG=1
+# (server-id 1 and a row-based binary log, for scripts/replica.sh).
 # Files in LIMS_DB_DIR: data/, mysqld.sock, mysqld.pid, error.log, root.password and app.password
 # (both mode 0600, generated on first start).
 set -euo pipefail
@@ -59,12 +60,16 @@ initialise() {
 launch() {
   local net=(--port="$PORT" --bind-address=127.0.0.1)
   [[ $PORT == none ]] && net=(--skip-networking)
+  # A binary log for a replica to follow (scripts/replica.sh, docs/read-replica.md): opt-in.
+  local binlog=()
+  [[ ${LIMS_DB_BINLOG:-0} == 1 ]] && binlog=(--server-id=1 --log-bin="$DIR/data/binlog" --binlog-format=ROW
+    --binlog-expire-logs-seconds=604800)
   rm -f "$SOCK"
   # setsid: the server must outlive this script and not receive the caller's terminal signals.
   setsid mariadbd --no-defaults --datadir="$DIR/data" --socket="$SOCK" "${net[@]}" \
     --pid-file="$PIDFILE" --log-error="$DIR/error.log" --skip-name-resolve --user="$(id -un)" \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-    --innodb-buffer-pool-size=128M --max-connections=300 </dev/null >/dev/null 2>&1 &
+    --innodb-buffer-pool-size=128M --max-connections=300 "${binlog[@]}" </dev/null >/dev/null 2>&1 &
   for _ in $(seq 1 300); do
     ping && return 0
     kill -0 $! 2>/dev/null || die "mariadbd exited during start-up; see $DIR/error.log"

@@ -314,6 +314,13 @@ class Limsd final : public Poco::Util::ServerApplication {
     Result<std::vector<District>> districts = catalog::LoadDistricts(s.catalog_dir + "/districts/districts.json");
     if (!districts.ok()) return Fail("catalog: " + districts.status().message(), EXIT_CONFIG);
     http::SessionAuthenticator authenticator(pool, clock);
+    // The replica is never migrated or waited for: it receives the schema by replication, and while
+    // it is down only the auditor routes that read it fail (503), not the lab's work.
+    std::unique_ptr<store::ConnectionPool> read_pool;
+    if (s.read_db) {
+      read_pool = std::make_unique<store::ConnectionPool>(*s.read_db);
+      log.Info("auditor reads use a replica", {{"read_db", s.read_db->Describe()}});
+    }
     RateLimiter verify_limiter(static_cast<size_t>(s.verify_rate_per_minute), std::chrono::seconds(60));
     http::AppContext context{.pool = pool,
                              .clock = clock,
@@ -333,7 +340,8 @@ class Limsd final : public Poco::Util::ServerApplication {
                              .public_base_url = s.public_base_url,
                              .signing_key = keys->pdf ? &*keys->pdf : nullptr,
                              .credential_signer = keys->credential ? &*keys->credential : nullptr,
-                             .verify_limiter = &verify_limiter};
+                             .verify_limiter = &verify_limiter,
+                             .read_pool = read_pool.get()};
     http::Router router;
     http::AddAuthRoutes(router, context);
     http::AddSystemRoutes(router, context);

@@ -20,9 +20,9 @@ std::string KeyFor(const std::string& variable) {
   return key;
 }
 
-Result<std::string> ReadSecretFile(const std::string& path) {
+Result<std::string> ReadSecretFile(const std::string& key, const std::string& path) {
   std::ifstream in(path);
-  if (!in) return Status::InvalidArgument("db.password_file: cannot read " + path);
+  if (!in) return Status::InvalidArgument(key + ": cannot read " + path);
   std::string secret;
   std::getline(in, secret);
   return secret;
@@ -39,11 +39,33 @@ Status ReadDb(const Poco::Util::AbstractConfiguration& c, Settings* s) {
   if (c.has("db.password")) {
     s->db.password = c.getString("db.password");
   } else if (c.has("db.password_file")) {
-    Result<std::string> secret = ReadSecretFile(c.getString("db.password_file"));
+    Result<std::string> secret = ReadSecretFile("db.password_file", c.getString("db.password_file"));
     if (!secret.ok()) return secret.status();
     s->db.password = *secret;
   }
   if (s->db.pool_size < 1) return Status::InvalidArgument("db.pool_size must be at least 1");
+  return Status::Ok();
+}
+
+// After ReadDb: the optional replica inherits the primary's timeouts, pool size and password.
+Status ReadReplica(const Poco::Util::AbstractConfiguration& c, Settings* s) {
+  const std::string url = c.getString("db.read_url", "");
+  if (url.empty()) return Status::Ok();
+  Result<store::DbConfig> db = store::ParseDbUrl(url);
+  if (!db.ok()) return Status::InvalidArgument("db.read_url: " + db.status().message());
+  db->pool_size = c.getInt("db.read_pool_size", s->db.pool_size);
+  db->connect_timeout_s = s->db.connect_timeout_s;
+  db->read_timeout_s = s->db.read_timeout_s;
+  db->password = s->db.password;
+  if (c.has("db.read_password")) {
+    db->password = c.getString("db.read_password");
+  } else if (c.has("db.read_password_file")) {
+    Result<std::string> secret = ReadSecretFile("db.read_password_file", c.getString("db.read_password_file"));
+    if (!secret.ok()) return secret.status();
+    db->password = *secret;
+  }
+  if (db->pool_size < 1) return Status::InvalidArgument("db.read_pool_size must be at least 1");
+  s->read_db = *db;
   return Status::Ok();
 }
 
@@ -115,6 +137,7 @@ Result<Settings> ReadSettings(const Poco::Util::AbstractConfiguration& config) {
   try {
     LIMS_RETURN_IF_ERROR(ReadHttp(config, &s));
     LIMS_RETURN_IF_ERROR(ReadDb(config, &s));
+    LIMS_RETURN_IF_ERROR(ReadReplica(config, &s));
     ReadRest(config, &s);
   } catch (const Poco::Exception& e) {
     return Status::InvalidArgument("configuration: " + e.displayText());

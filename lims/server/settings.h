@@ -13,6 +13,7 @@
 #include <Poco/Util/MapConfiguration.h>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,10 @@ struct Settings {
   std::string public_base_url;  // http.public_url (LIMS_HTTP_PUBLIC_URL); "" = this host's bound port
   std::string port_file;        // when set, the bound port is written there (tests use port 0)
   store::DbConfig db;
+  // db.read_url: an optional read replica, used only by the read-only auditor routes (rejection
+  // history, audit trail; docs/read-replica.md). Its password: db.read_password(_file), else the
+  // primary's (a replica carries the primary's accounts).
+  std::optional<store::DbConfig> read_db;
   int db_start_wait_s = 30;
   bool migrate_on_start = true;
   std::string schema_dir;

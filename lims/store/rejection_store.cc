@@ -346,26 +346,34 @@ void ReadRequirements(sql::Connection& c, const SummaryQuery& q, Groups& groups)
   }
 }
 
-// group_by=requirement for one exporter: counted from its own issued samples' current tests (a
-// few hundred a year, read through sample_outcomes' exporter index), over the exact period.
+// group_by=requirement for one exporter: its tests per requirement counted from its own issued
+// samples (sample_outcomes' exporter index, then tests by sample), its failures from `rejections`,
+// over the exact period. No result rows are read: `rejections` already holds every failing
+// current test of an issued sample.
 void ReadRequirementsOfExporter(sql::Connection& c, const SummaryQuery& q, Groups& groups) {
-  Statement ps = Prepare(c, std::string("SELECT q.code, MIN(q.property), COUNT(*), SUM(") + kFailing +
-                                ") FROM sample_outcomes so"
-                                " JOIN tests t ON t.sample_id = so.sample_id AND t.status = 'approved'"
-                                " JOIN results r ON r.id = (SELECT MAX(r2.id) FROM results r2 WHERE r2.test_id = t.id)"
-                                " JOIN requirements q ON q.id = t.requirement_id"
-                                " WHERE so.exporter_id = ? AND (? IS NULL OR so.issued_at >= ?)"
-                                " AND (? IS NULL OR so.issued_at < ?) GROUP BY q.code");
-  ps->setInt64(1, *q.exporter_id);
-  int i = BindOptionalTwice(*ps, 2, q.from);
-  BindOptionalTwice(*ps, i, q.to);
-  Rows rs(ps->executeQuery());
+  Statement tested = Prepare(c,
+                             "SELECT q.code, MIN(q.property), COUNT(*) FROM sample_outcomes so"
+                             " JOIN tests t ON t.sample_id = so.sample_id AND t.status = 'approved'"
+                             " JOIN requirements q ON q.id = t.requirement_id"
+                             " WHERE so.exporter_id = ? AND (? IS NULL OR so.issued_at >= ?)"
+                             " AND (? IS NULL OR so.issued_at < ?) GROUP BY q.code");
+  tested->setInt64(1, *q.exporter_id);
+  int i = BindOptionalTwice(*tested, 2, q.from);
+  BindOptionalTwice(*tested, i, q.to);
+  Rows rs(tested->executeQuery());
   while (rs->next()) {
     GroupAccumulator& g = groups[rs->getString(1)];
     g.row.label = rs->getString(2);
     g.row.tested += rs->getInt64(3);
-    g.row.rejected += rs->getInt64(4);
   }
+  SummaryQuery failing = q;
+  failing.group = SummaryGroup::kRequirement;
+  Rows fs(PrepareRejections(c,
+                            "SELECT requirement_code, COUNT(*) FROM rejections" + RejectionWhere(failing) +
+                                "GROUP BY requirement_code",
+                            failing)
+              ->executeQuery());
+  while (fs->next()) groups[fs->getString(1)].row.rejected += fs->getInt64(2);
 }
 
 std::vector<RepeatOffender> ReadRepeatOffenders(sql::Connection& c, const SummaryQuery& q) {

@@ -70,5 +70,52 @@ TEST(ReadSettings, MissingPasswordFileIsAnError) {
   EXPECT_FALSE(ReadSettings(*c).ok());
 }
 
+TEST(ReadSettings, NoReplicaByDefault) {
+  Poco::AutoPtr<Poco::Util::MapConfiguration> c(new Poco::Util::MapConfiguration);
+  Result<Settings> s = ReadSettings(*c);
+  ASSERT_OK(s);
+  EXPECT_FALSE(s->read_db.has_value());
+}
+
+TEST(ReadSettings, AReplicaInheritsThePrimarysPasswordAndPoolUnlessGivenItsOwn) {
+  const std::string dir = testing::MakeTempDir("settings-");
+  testing::WriteFile(dir + "/pw", "primary-secret\n");
+  testing::WriteFile(dir + "/rpw", "replica-secret\n");
+  Poco::AutoPtr<Poco::Util::MapConfiguration> c(new Poco::Util::MapConfiguration);
+  c->setString("db.password_file", dir + "/pw");
+  c->setString("db.pool_size", "12");
+  Poco::AutoPtr<Poco::Util::LayeredConfiguration> layered(new Poco::Util::LayeredConfiguration);
+  layered->add(c, 0);
+  layered->add(EnvironmentLayer({"LIMS_DB_READ_URL=mysql://auditor@10.0.0.12:3306/pramaan"}), -100);
+  Result<Settings> s = ReadSettings(*layered);
+  ASSERT_OK(s);
+  ASSERT_TRUE(s->read_db.has_value());
+  EXPECT_EQ(s->read_db->host, "10.0.0.12");
+  EXPECT_EQ(s->read_db->user, "auditor");
+  EXPECT_EQ(s->read_db->password, "primary-secret");
+  EXPECT_EQ(s->read_db->pool_size, 12);
+  EXPECT_EQ(s->db.host, "127.0.0.1");  // the primary is untouched
+
+  c->setString("db.read_password_file", dir + "/rpw");
+  c->setString("db.read_pool_size", "4");
+  s = ReadSettings(*layered);
+  ASSERT_OK(s);
+  EXPECT_EQ(s->read_db->password, "replica-secret");
+  EXPECT_EQ(s->read_db->pool_size, 4);
+}
+
+TEST(ReadSettings, ABadReplicaSettingNamesItsKey) {
+  Poco::AutoPtr<Poco::Util::MapConfiguration> c(new Poco::Util::MapConfiguration);
+  c->setString("db.read_url", "postgres://x");
+  Result<Settings> s = ReadSettings(*c);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("db.read_url"), std::string::npos) << s.status().message();
+  c->setString("db.read_url", "mysql://a@b/c");
+  c->setString("db.read_password_file", "/nonexistent/pw");
+  s = ReadSettings(*c);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("db.read_password_file"), std::string::npos) << s.status().message();
+}
+
 }  // namespace
 }  // namespace lims::server

@@ -21,6 +21,13 @@
 extern char** environ;
 
 namespace lims::testing {
+std::string DbUrlOf(const store::DbConfig& db) {
+  const std::string where = db.socket.empty() ? db.host + ":" + std::to_string(db.port) : "localhost";
+  std::string url = "mysql://" + db.user + "@" + where + "/" + db.database;
+  if (!db.socket.empty()) url += "?socket=" + db.socket;
+  return url;
+}
+
 namespace {
 
 std::vector<std::string> Environment(const store::DbConfig& db, const std::string& dir,
@@ -29,10 +36,7 @@ std::vector<std::string> Environment(const store::DbConfig& db, const std::strin
   for (char** e = environ; *e != nullptr; ++e) {
     if (std::string(*e).rfind("LIMS_", 0) != 0) env.emplace_back(*e);  // no stray settings from outside
   }
-  const std::string where = db.socket.empty() ? db.host + ":" + std::to_string(db.port) : "localhost";
-  std::string url = "mysql://" + db.user + "@" + where + "/" + db.database;
-  if (!db.socket.empty()) url += "?socket=" + db.socket;
-  env.push_back("LIMS_DB_URL=" + url);
+  env.push_back("LIMS_DB_URL=" + DbUrlOf(db));
   env.push_back("LIMS_DB_PASSWORD=" + db.password);
   env.push_back("LIMS_HTTP_PORT=0");
   env.push_back("LIMS_HTTP_PORT_FILE=" + dir + "/port");

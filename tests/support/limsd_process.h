@@ -21,6 +21,9 @@ struct HttpReply {
   std::map<std::string, std::string> headers;  // names as sent by the server
 };
 
+// limsd's db.url for `db` (its password goes separately).
+std::string DbUrlOf(const store::DbConfig& db);
+
 class LimsdProcess {
  public:
   // Starts limsd against `db` (its user, password and socket) and waits until it serves.
