@@ -39,8 +39,6 @@ constexpr const char* kDisclaimer = "The results relate only to the items tested
 constexpr const char* kReproduction =
     "This document shall not be reproduced except in full without the written approval of the laboratory.";
 constexpr const char* kNone = "—";
-// The ICC registry's name for the profile that LIMS_ICC_PROFILE holds.
-constexpr const char* kOutputCondition = "sRGB IEC61966-2.1";
 
 constexpr float kPageWidth = pdf::kA4Width;
 constexpr float kPageHeight = pdf::kA4Height;
@@ -98,16 +96,6 @@ bool IsFailing(std::string_view v) {
   return v == "fail" || v == "conditional_fail";
 }
 
-// The number goes into the XMP packet unescaped (libharu copies the title as is), so it is kept
-// to characters that need no escaping in XML or PDF strings.
-bool IsValidNumber(std::string_view number) {
-  if (number.empty()) return false;
-  return std::all_of(number.begin(), number.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-           c == '/' || c == '_';
-  });
-}
-
 void CheckRows(const CertificateData& data, std::vector<FieldError>* errors) {
   for (size_t i = 0; i < data.rows.size(); ++i) {
     const std::string field = "rows[" + std::to_string(i) + "].verdict";
@@ -121,7 +109,7 @@ void CheckRows(const CertificateData& data, std::vector<FieldError>* errors) {
 
 Status Validate(const CertificateData& data) {
   std::vector<FieldError> errors;
-  if (!IsValidNumber(data.number)) {
+  if (!pdf::IsValidDocumentNumber(data.number)) {
     errors.push_back({"number", "is required, with letters, digits and - . / _ only"});
   }
   HPDF_Date date;
@@ -447,10 +435,6 @@ class CertificateWriter : public pdf::PageWriter {
 
  private:
   Status SetInfo();
-  Status SetDeterministicId();
-  Status MakePdfA();
-  Status FixMetadataSubtype();
-  Status AddOutputIntent();
   Status NewPage();
   Status EnsureRoom(float height);
 
@@ -496,7 +480,9 @@ class CertificateWriter : public pdf::PageWriter {
 Status CertificateWriter::Setup(const FontSet& fonts) {
   LIMS_RETURN_IF_ERROR(EmbedFaces(fonts));
   LIMS_RETURN_IF_ERROR(SetInfo());
-  return MakePdfA();
+  // The trailer /ID derives from the record, never from the clock.
+  return MakePdfA1b(std::string("Pramaan certificate\n") + CertificateTitle(data_.kind) + "\n" + data_.number + "\n" +
+                    data_.issued_at + "\n" + data_.sample_number);
 }
 
 // Only ASCII goes into the Info dictionary: libharu copies these strings unescaped into the XMP
@@ -511,72 +497,6 @@ Status CertificateWriter::SetInfo() {
   HPDF_SetInfoDateAttr(doc_, HPDF_INFO_CREATION_DATE, date);
   HPDF_SetInfoDateAttr(doc_, HPDF_INFO_MOD_DATE, date);
   return Check("setting the document dates");
-}
-
-// PDF/A needs a trailer /ID. libharu's own (HPDF_PDFA_GenerateID) hashes the clock, but it keeps an
-// /ID that is already there, so one derived from the record goes in first.
-Status CertificateWriter::SetDeterministicId() {
-  HPDF_MD5_CTX ctx;
-  HPDF_MD5Init(&ctx);
-  const std::string seed = std::string("Pramaan certificate\n") + CertificateTitle(data_.kind) + "\n" + data_.number +
-                           "\n" + data_.issued_at + "\n" + data_.sample_number;
-  HPDF_MD5Update(&ctx, reinterpret_cast<const HPDF_BYTE*>(seed.data()), static_cast<HPDF_UINT32>(seed.size()));
-  HPDF_BYTE digest[HPDF_MD5_KEY_LEN];
-  HPDF_MD5Final(digest, &ctx);
-  HPDF_Array id = HPDF_Array_New(doc_->mmgr);
-  if (id == nullptr) return Check("creating the trailer /ID");
-  if (HPDF_Dict_Add(doc_->trailer, "ID", id) != HPDF_OK ||
-      HPDF_Array_Add(id, HPDF_Binary_New(doc_->mmgr, digest, HPDF_MD5_KEY_LEN)) != HPDF_OK ||
-      HPDF_Array_Add(id, HPDF_Binary_New(doc_->mmgr, digest, HPDF_MD5_KEY_LEN)) != HPDF_OK) {
-    LIMS_RETURN_IF_ERROR(Check("writing the trailer /ID"));
-    return Status::Internal("libharu failed while writing the trailer /ID");
-  }
-  return Check("writing the trailer /ID");
-}
-
-// Must follow SetInfo: libharu copies the Info attributes into the XMP packet at call time.
-Status CertificateWriter::MakePdfA() {
-  LIMS_RETURN_IF_ERROR(SetDeterministicId());
-  const HPDF_STATUS rc = HPDF_PDFA_SetPDFAConformance(doc_, HPDF_PDFA_1B);
-  LIMS_RETURN_IF_ERROR(Check("writing the PDF/A metadata"));
-  if (rc != HPDF_OK) return pdf::HaruFailure("writing the PDF/A metadata", rc, 0);
-  LIMS_RETURN_IF_ERROR(FixMetadataSubtype());
-  return AddOutputIntent();
-}
-
-// libharu writes /SubType; the key PDF readers and validators look for is /Subtype.
-Status CertificateWriter::FixMetadataSubtype() {
-  HPDF_Dict xmp = static_cast<HPDF_Dict>(HPDF_Dict_GetItem(doc_->catalog, "Metadata", HPDF_OCLASS_DICT));
-  if (xmp == nullptr) return Status::Internal("libharu wrote no PDF/A metadata stream");
-  HPDF_Dict_RemoveElement(xmp, "SubType");
-  if (HPDF_Dict_AddName(xmp, "Subtype", "XML") != HPDF_OK) return Check("fixing the metadata /Subtype");
-  return Check("fixing the metadata /Subtype");
-}
-
-// Built here rather than with HPDF_PDFA_AppendOutputIntents, which spells the key
-// "DestOutputProfile " (trailing space) so that no reader finds the profile. The profile is read
-// and compressed once per process.
-Status CertificateWriter::AddOutputIntent() {
-  Result<std::shared_ptr<const std::string>> icc = pdf::DeflatedFile(LIMS_ICC_PROFILE, "ICC profile");
-  if (!icc.ok()) return icc.status();
-  HPDF_Dict profile = pdf::NewDeflatedStream(doc_, **icc);
-  if (profile == nullptr) return Check("creating the ICC profile stream");
-  HPDF_STATUS rc = HPDF_Dict_AddNumber(profile, "N", 3);
-  rc |= HPDF_Dict_AddName(profile, "Alternate", "DeviceRGB");
-  HPDF_Dict intent = HPDF_Dict_New(doc_->mmgr);
-  HPDF_Array intents = HPDF_Array_New(doc_->mmgr);
-  if (rc != HPDF_OK || intent == nullptr || intents == nullptr) return Check("writing the ICC profile");
-  rc |= HPDF_Dict_AddName(intent, "Type", "OutputIntent");
-  rc |= HPDF_Dict_AddName(intent, "S", "GTS_PDFA1");
-  rc |= HPDF_Dict_Add(intent, "OutputConditionIdentifier", HPDF_String_New(doc_->mmgr, kOutputCondition, nullptr));
-  rc |= HPDF_Dict_Add(intent, "Info", HPDF_String_New(doc_->mmgr, kOutputCondition, nullptr));
-  rc |= HPDF_Dict_Add(intent, "RegistryName", HPDF_String_New(doc_->mmgr, "http://www.color.org", nullptr));
-  rc |= HPDF_Dict_Add(intent, "DestOutputProfile", profile);
-  rc |= HPDF_Array_Add(intents, intent);
-  rc |= HPDF_Dict_Add(doc_->catalog, "OutputIntents", intents);
-  LIMS_RETURN_IF_ERROR(Check("writing the output intent"));
-  if (rc != HPDF_OK) return Status::Internal("libharu failed while writing the output intent");
-  return Status::Ok();
 }
 
 Status CertificateWriter::NewPage() {

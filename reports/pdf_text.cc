@@ -140,6 +140,14 @@ bool ParseRfc3339(std::string_view s, UtcStyle utc, HPDF_Date* date) {
   return true;
 }
 
+bool IsValidDocumentNumber(std::string_view number) {
+  if (number.empty()) return false;
+  return std::all_of(number.begin(), number.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+           c == '/' || c == '_';
+  });
+}
+
 std::vector<std::string> Wrap(const Face& face, std::string_view text, float width, size_t max_lines) {
   // Measured word by word: a candidate line's units are the line's plus a space's plus the word's.
   std::vector<std::string> lines;
@@ -613,6 +621,77 @@ Status PageWriter::FinishPages() {
     if (font != nullptr && font->used()) LIMS_RETURN_IF_ERROR(font->Finish(doc_, *error_));
   }
   return Check("writing the pages");
+}
+
+// ---- PDF/A-1b ----
+
+namespace {
+
+// The ICC registry's name for the profile that LIMS_ICC_PROFILE holds.
+constexpr const char* kOutputCondition = "sRGB IEC61966-2.1";
+
+// libharu keeps a trailer /ID that is already there, so this one goes in before the PDF/A call.
+Status SetDeterministicId(HPDF_Doc doc, const HaruError& error, std::string_view seed) {
+  HPDF_MD5_CTX ctx;
+  HPDF_MD5Init(&ctx);
+  HPDF_MD5Update(&ctx, reinterpret_cast<const HPDF_BYTE*>(seed.data()), static_cast<HPDF_UINT32>(seed.size()));
+  HPDF_BYTE digest[HPDF_MD5_KEY_LEN];
+  HPDF_MD5Final(digest, &ctx);
+  HPDF_Array id = HPDF_Array_New(doc->mmgr);
+  if (id == nullptr) return CheckHaru(error, "creating the trailer /ID");
+  if (HPDF_Dict_Add(doc->trailer, "ID", id) != HPDF_OK ||
+      HPDF_Array_Add(id, HPDF_Binary_New(doc->mmgr, digest, HPDF_MD5_KEY_LEN)) != HPDF_OK ||
+      HPDF_Array_Add(id, HPDF_Binary_New(doc->mmgr, digest, HPDF_MD5_KEY_LEN)) != HPDF_OK) {
+    LIMS_RETURN_IF_ERROR(CheckHaru(error, "writing the trailer /ID"));
+    return Status::Internal("libharu failed while writing the trailer /ID");
+  }
+  return CheckHaru(error, "writing the trailer /ID");
+}
+
+// libharu writes /SubType; the key PDF readers and validators look for is /Subtype.
+Status FixMetadataSubtype(HPDF_Doc doc, const HaruError& error) {
+  HPDF_Dict xmp = static_cast<HPDF_Dict>(HPDF_Dict_GetItem(doc->catalog, "Metadata", HPDF_OCLASS_DICT));
+  if (xmp == nullptr) return Status::Internal("libharu wrote no PDF/A metadata stream");
+  HPDF_Dict_RemoveElement(xmp, "SubType");
+  if (HPDF_Dict_AddName(xmp, "Subtype", "XML") != HPDF_OK) return CheckHaru(error, "fixing the metadata /Subtype");
+  return CheckHaru(error, "fixing the metadata /Subtype");
+}
+
+// Built here rather than with HPDF_PDFA_AppendOutputIntents, which spells the key
+// "DestOutputProfile " (trailing space) so that no reader finds the profile. The profile is read
+// and compressed once per process.
+Status AddOutputIntent(HPDF_Doc doc, const HaruError& error) {
+  Result<std::shared_ptr<const std::string>> icc = DeflatedFile(LIMS_ICC_PROFILE, "ICC profile");
+  if (!icc.ok()) return icc.status();
+  HPDF_Dict profile = NewDeflatedStream(doc, **icc);
+  if (profile == nullptr) return CheckHaru(error, "creating the ICC profile stream");
+  HPDF_STATUS rc = HPDF_Dict_AddNumber(profile, "N", 3);
+  rc |= HPDF_Dict_AddName(profile, "Alternate", "DeviceRGB");
+  HPDF_Dict intent = HPDF_Dict_New(doc->mmgr);
+  HPDF_Array intents = HPDF_Array_New(doc->mmgr);
+  if (rc != HPDF_OK || intent == nullptr || intents == nullptr) return CheckHaru(error, "writing the ICC profile");
+  rc |= HPDF_Dict_AddName(intent, "Type", "OutputIntent");
+  rc |= HPDF_Dict_AddName(intent, "S", "GTS_PDFA1");
+  rc |= HPDF_Dict_Add(intent, "OutputConditionIdentifier", HPDF_String_New(doc->mmgr, kOutputCondition, nullptr));
+  rc |= HPDF_Dict_Add(intent, "Info", HPDF_String_New(doc->mmgr, kOutputCondition, nullptr));
+  rc |= HPDF_Dict_Add(intent, "RegistryName", HPDF_String_New(doc->mmgr, "http://www.color.org", nullptr));
+  rc |= HPDF_Dict_Add(intent, "DestOutputProfile", profile);
+  rc |= HPDF_Array_Add(intents, intent);
+  rc |= HPDF_Dict_Add(doc->catalog, "OutputIntents", intents);
+  LIMS_RETURN_IF_ERROR(CheckHaru(error, "writing the output intent"));
+  if (rc != HPDF_OK) return Status::Internal("libharu failed while writing the output intent");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status PageWriter::MakePdfA1b(std::string_view id_seed) {
+  LIMS_RETURN_IF_ERROR(SetDeterministicId(doc_, *error_, id_seed));
+  const HPDF_STATUS rc = HPDF_PDFA_SetPDFAConformance(doc_, HPDF_PDFA_1B);
+  LIMS_RETURN_IF_ERROR(Check("writing the PDF/A metadata"));
+  if (rc != HPDF_OK) return HaruFailure("writing the PDF/A metadata", rc, 0);
+  LIMS_RETURN_IF_ERROR(FixMetadataSubtype(doc_, *error_));
+  return AddOutputIntent(doc_, *error_);
 }
 
 void PageWriter::Paragraph(const Face& face, std::string_view text, size_t max_lines) {

@@ -39,6 +39,13 @@ enum class UtcStyle {
 // have whole seconds, so a fraction is read and dropped; leap seconds are refused (PDF stops at :59).
 bool ParseRfc3339(std::string_view s, UtcStyle utc, HPDF_Date* date);
 
+// ---- Document numbers ----
+
+// Whether `number` can name a document: not empty, letters, digits and - . / _ only. The number
+// goes into the XMP packet unescaped (libharu copies the title as is), so it is kept to characters
+// that need no escaping in XML or PDF strings.
+bool IsValidDocumentNumber(std::string_view number);
+
 // ---- Text wrapping ----
 
 // Greedy word wrap of `text` into lines no wider than `width` points in `face`; whitespace runs
@@ -218,6 +225,12 @@ class PageWriter {
   // Embeds the faces of `fonts` as EmbeddedFonts and draws on canvases; call before any content,
   // instead of LoadFaces. Compression is on for images only: the rest is compressed here.
   Status EmbedFaces(const FontSet& fonts);
+  // Makes the document PDF/A-1b (best effort): a trailer /ID that is the MD5 of `id_seed` (libharu's
+  // own hashes the clock), libharu's XMP metadata with its /Subtype spelt right, and an /OutputIntents
+  // entry with the sRGB profile LIMS_ICC_PROFILE. Call after the Info dictionary is complete:
+  // libharu copies its attributes into the XMP packet at call time. Internal when the profile cannot
+  // be read or libharu fails.
+  Status MakePdfA1b(std::string_view id_seed);
   // After EmbedFaces and all drawing: writes every canvas (deflated) into its page, with the fonts
   // it used as resources, and the fonts themselves.
   Status FinishPages();

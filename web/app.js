@@ -246,6 +246,8 @@ function describeAction(method, path) {
   if (method === 'GET' && path.startsWith('/api/v1/organizations')) return 'list exporters';
   if (method === 'GET' && path.startsWith('/api/v1/worklist')) return 'see the worklist';
   if (method === 'GET' && path.startsWith('/api/v1/audit')) return 'read the audit trail';
+  if (method === 'GET' && path.startsWith('/api/v1/rejections/report')) return 'download the signed rejection report';
+  if (method === 'GET' && path.startsWith('/api/v1/rejections')) return 'read the rejection history';
   if (method === 'GET' && path.startsWith('/api/v1/tests')) return 'view tests';
   if (method === 'POST' && (path === '/api/v1/certificates/batch' || /\/certificate$/.test(path))) return 'issue certificates';
   if (method === 'POST' && /^\/api\/v1\/certificates\/[^/]+\/revoke$/.test(path)) return 'revoke certificates';
@@ -2294,7 +2296,15 @@ function auditRow(event) {
       h('span', { class: 'cell-sub' }, humanize(event.entity)),
       auditRecordLink(event.entity, event.entity_id)),
     h('td', { 'data-label': 'Reason' }, event.reason || h('span', { class: 'muted' }, '—')),
-    h('td', { 'data-label': 'Change' }, auditChange(event)));
+    h('td', { 'data-label': 'Change' }, auditChange(event)),
+    h('td', { 'data-label': 'Chain' }, chainMark(event.chain)));
+}
+
+// The server checks each listed event on its own: its hash, and its link to the one before it.
+function chainMark(chain) {
+  if (!chain) return h('span', { class: 'muted' }, '—');
+  if (chain.ok) return h('span', { class: 'chain-ok', title: 'Its hash and its link to the event before it check out' }, '✓');
+  return h('span', { class: 'chain-broken', title: chain.reason || 'Broken link' }, '✗ ', chain.reason || 'Broken link');
 }
 
 // GET /audit/verify: the hash chain checked end to end; ok, or the first broken link.
@@ -2418,11 +2428,634 @@ function renderAudit(view, params, isCurrent) {
     form,
     h('div', { class: 'card table-card' }, h('div', { class: 'table-wrap' }, h('table', { class: 'data-table audit-table' },
       h('caption', { class: 'visually-hidden' }, 'Audit events'),
-      h('thead', {}, h('tr', {}, ['Seq', 'Time', 'Actor', 'Action', 'Record', 'Reason', 'Change'].map((c) =>
+      h('thead', {}, h('tr', {}, ['Seq', 'Time', 'Actor', 'Action', 'Record', 'Reason', 'Change', 'Chain'].map((c) =>
         h('th', { scope: 'col', class: c === 'Seq' ? 'num' : null }, c)))),
       tbody))),
     foot);
   loadPage();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Screen 6b: rejection history (issue 8). Every failing requirement of an issued sample, for
+// auditors and admins (all exporters) and for exporters (their own: the server confines them and
+// refuses another exporter's id, so they are not offered the exporter filter); the summaries by
+// month, requirement, exporter, district or ODOP product, with repeat offenders and turnaround;
+// both as CSV, and for auditors and admins the signed PDF report of a period and district.
+// Dates are whole UTC days (the server's months are UTC months). "Until" is inclusive on screen
+// and the API gets the next day, because its `to` is exclusive.
+// ---------------------------------------------------------------------------------------------
+
+const REJECTIONS_PAGE_SIZE = 100;
+
+// The list's filters, in the order of the form; every one is a query parameter of the API.
+const REJECTION_FILTERS = [
+  { name: 'from', label: 'Issued from', type: 'date' },
+  { name: 'to', label: 'Issued until (inclusive)', type: 'date' },
+  { name: 'exporter', label: 'Exporter', staffOnly: true },
+  { name: 'district', label: 'District', list: 'dl-rej-districts', placeholder: 'Any' },
+  { name: 'product', label: 'ODOP product', list: 'dl-rej-products', placeholder: 'Any' },
+  { name: 'product_family', label: 'Product family', list: 'dl-rej-families', placeholder: 'Any' },
+  { name: 'standard', label: 'Standard', list: 'dl-rej-standards', placeholder: 'EN ISO 20345:2022' },
+  { name: 'requirement', label: 'Requirement code', placeholder: 'EN20345-2022-CRVI', mono: true },
+  { name: 'market', label: 'Market', list: 'dl-rej-markets', placeholder: 'DE', maxlength: 2, upper: true },
+  { name: 'lab', label: 'Lab', placeholder: 'AGR', mono: true },
+];
+
+const SUMMARY_GROUPS = [
+  { value: 'month', label: 'Month' },
+  { value: 'requirement', label: 'Requirement' },
+  { value: 'exporter', label: 'Exporter' },
+  { value: 'district', label: 'District' },
+  { value: 'product', label: 'ODOP product' },
+];
+
+// What an exporter may group its own history by (the server refuses the rest).
+const EXPORTER_SUMMARY_GROUPS = ['month', 'requirement'];
+
+const PRODUCT_FAMILIES = ['footwear', 'textile_apparel'];
+
+const countFormat = new Intl.NumberFormat('en-GB');
+const monthFormat = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+// A YYYY-MM-DD day as a UTC Date, or null when it is not a real day.
+function utcDay(value) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value || '')) return null;
+  const [y, m, d] = value.split('-').map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.toISOString().slice(0, 10) === value ? date : null;
+}
+
+// The API's exclusive `to` for an inclusive last day: "2026-03-31" → "2026-04-01". Anything else
+// is passed on as typed, so the server names what is wrong with it next to the field.
+function dayAfter(value) {
+  const date = utcDay(value);
+  if (!date) return value;
+  date.setUTCDate(date.getUTCDate() + 1);
+  return date.toISOString().slice(0, 10);
+}
+
+// The first and last day of a "2026-03" month, or null.
+function monthDays(key) {
+  const match = /^(\d{4})-(\d{2})$/.exec(key || '');
+  if (!match) return null;
+  const last = new Date(Date.UTC(Number(match[1]), Number(match[2]), 0));
+  return [`${key}-01`, last.toISOString().slice(0, 10)];
+}
+
+function monthLabel(key) {
+  const days = monthDays(key);
+  return days ? monthFormat.format(utcDay(days[0])) : key;
+}
+
+// Field errors the browser can find before asking: an impossible period.
+function periodProblems(from, to) {
+  const problems = [];
+  if (from && !utcDay(from)) problems.push({ field: 'from', reason: 'Not a date.' });
+  if (to && !utcDay(to)) problems.push({ field: 'to', reason: 'Not a date.' });
+  if (utcDay(from) && utcDay(to) && to < from) problems.push({ field: 'to', reason: 'Must not be before the first day.' });
+  return problems;
+}
+
+// A rate (0..1) as a percentage: two decimals below 10 %, where rejection rates usually are.
+function percent(rate) {
+  if (!present(rate) || !Number.isFinite(Number(rate))) return '—';
+  const value = Number(rate) * 100;
+  if (value === 0) return '0 %';
+  return `${value.toFixed(value < 10 ? 2 : 1)} %`;
+}
+
+function hoursText(value) {
+  if (!present(value) || !Number.isFinite(Number(value))) return '—';
+  const hours = Number(value);
+  return `${Number.isInteger(hours) ? hours : hours.toFixed(1)} h`;
+}
+
+function countText(n) {
+  return countFormat.format(Number(n) || 0);
+}
+
+// The API query of a period and filters: empty ones left out, `to` made exclusive.
+function rejectionParams(values, names) {
+  const query = new URLSearchParams();
+  for (const name of names) {
+    const value = values[name];
+    if (!present(value)) continue;
+    query.set(name, name === 'to' ? dayAfter(value) : value);
+  }
+  return query;
+}
+
+// GET answers that do not change while the page is open (districts, standards), fetched once.
+const lookups = new Map();
+
+function lookup(path) {
+  if (!lookups.has(path)) {
+    lookups.set(path, api(path).catch((error) => {
+      lookups.delete(path);
+      throw error;
+    }));
+  }
+  return lookups.get(path);
+}
+
+// Suggestions for the free-text filters (they stay free text: the history keeps what was issued,
+// even a district or standard the catalog no longer lists).
+function rejectionDatalists({ all = true } = {}) {
+  const districts = h('datalist', { id: 'dl-rej-districts' });
+  const products = h('datalist', { id: 'dl-rej-products' });
+  const standards = h('datalist', { id: 'dl-rej-standards' });
+  lookup('/api/v1/districts').then((body) => {
+    const items = [...(body.items || [])].sort((a, b) => a.name.localeCompare(b.name));
+    districts.replaceChildren(...items.map((d) => h('option', { value: d.name, label: d.odop_product ? `ODOP: ${d.odop_product}` : null })));
+    const odop = [...new Set(items.map((d) => d.odop_product).filter(Boolean))].sort((a, b) => a.localeCompare(b));
+    products.replaceChildren(...odop.map((p) => h('option', { value: p })));
+  }).catch(() => {});  // suggestions only
+  if (!all) return [districts];
+  lookup('/api/v1/standards').then((body) => {
+    const items = Array.isArray(body) ? body : (body.items || []);
+    standards.replaceChildren(...items.map((s) => h('option', { value: s.code, label: s.title || null })));
+  }).catch(() => {});
+  return [
+    districts, products, standards,
+    h('datalist', { id: 'dl-rej-families' }, PRODUCT_FAMILIES.map((f) => h('option', { value: f, label: humanize(f) }))),
+    h('datalist', { id: 'dl-rej-markets' }, DESTINATIONS.map((d) => h('option', { value: d }))),
+  ];
+}
+
+// The exporter filter: a select of the registered exporters where the role may list them (admins);
+// otherwise, or when the list cannot be read, the organisation id typed in, with the exporters
+// met in the history so far as suggestions.
+function rejectionExporterFilter(current) {
+  const suggestions = h('datalist', { id: 'dl-rej-exporters' });
+  const input = h('input', {
+    type: 'text', name: 'exporter', value: current, inputmode: 'numeric', autocomplete: 'off', spellcheck: 'false',
+    placeholder: 'Organisation id', list: 'dl-rej-exporters',
+  });
+  const refresh = () => suggestions.replaceChildren(...[...seenExporters].sort((a, b) => a[1].localeCompare(b[1]))
+    .map(([id, name]) => h('option', { value: id, label: name })));
+  refresh();
+  const picker = { control: input, extra: suggestions, refresh, value: () => input.value.trim() };
+  if (!canSeeOrganizations()) return picker;
+
+  const select = h('select', { name: 'exporter' },
+    h('option', { value: current }, current ? `Exporter ${current}` : 'Loading exporters…'));
+  picker.control = select;
+  picker.value = () => select.value;
+  api('/api/v1/organizations').then((body) => {
+    const items = [...(body.items || [])].sort((a, b) => a.name.localeCompare(b.name));
+    for (const org of items) seenExporters.set(String(org.id), org.name);
+    const known = items.some((org) => String(org.id) === current);
+    select.replaceChildren(h('option', { value: '' }, 'Any exporter'),
+      current && !known ? h('option', { value: current, selected: true }, `Exporter ${current}`) : null,
+      ...items.map((org) => h('option', { value: String(org.id), selected: String(org.id) === current },
+        org.district ? `${org.name} (${org.district})` : org.name)));
+  }).catch(() => {
+    // Fall back to the typed id, in the select's place (same id, so the label still points to it).
+    if (!select.isConnected) return;
+    input.id = select.id;
+    input.setAttribute('aria-describedby', select.getAttribute('aria-describedby') || '');
+    select.replaceWith(input);
+    picker.value = () => input.value.trim();
+  });
+  return picker;
+}
+
+function exporterIdProblem(value) {
+  return value && !/^\d+$/.test(value) ? [{ field: 'exporter', reason: 'An exporter’s organisation id (a number).' }] : [];
+}
+
+function rejectionLimitText(limit) {
+  if (!limit) return '—';
+  const comparator = COMPARATOR_SYMBOLS[limit.comparator] || (limit.comparator ? humanize(limit.comparator) : '');
+  return [comparator, limit.value, limit.unit].filter(present).join(' ') || '—';
+}
+
+function rejectionRow(r, staff) {
+  if (present(r.exporter) && r.exporter_name) seenExporters.set(String(r.exporter), r.exporter_name);
+  const where = [r.standard, r.clause].filter(present).join(' ');
+  return h('tr', {},
+    h('td', { 'data-label': 'Issued', class: 'nowrap' }, timeElement(r.issued_at)),
+    h('td', { 'data-label': 'Sample' }, staff
+      ? h('a', { href: sampleHref(r.sample), class: 'sample-link' }, r.sample)
+      : h('span', { class: 'mono' }, r.sample)),
+    h('td', { 'data-label': 'Report' }, h('a', { href: certificateHref(r.report), class: 'sample-link' }, r.report)),
+    h('td', { 'data-label': 'Exporter' }, r.exporter_name || h('span', { class: 'muted' }, '—')),
+    h('td', { 'data-label': 'District' }, r.district || h('span', { class: 'muted' }, '—')),
+    h('td', { 'data-label': 'Requirement' },
+      h('span', { class: 'cell-main mono', title: where || null }, r.requirement),
+      h('span', { class: 'cell-sub' }, r.property)),
+    h('td', { 'data-label': 'Value' }, [r.value, r.unit].filter(present).join(' ') || h('span', { class: 'muted' }, '—')),
+    h('td', { 'data-label': 'Limit', class: 'nowrap' }, rejectionLimitText(r.limit)),
+    h('td', { 'data-label': 'Verdict' }, verdictChip(r.verdict)),
+    h('td', { 'data-label': 'Decision rule' }, r.decision_rule ? humanize(r.decision_rule) : h('span', { class: 'muted' }, '—')));
+}
+
+async function renderRejections(view, params, isCurrent) {
+  document.title = 'Rejections · Pramaan';
+  const staff = isStaff();
+  const exporterOnly = isExporterOnly();
+  const filters = REJECTION_FILTERS.filter((f) => !(f.staffOnly && exporterOnly));
+  const values = {};
+  for (const f of filters) values[f.name] = (params.get(f.name) || '').trim();
+  const after = params.get('after') || '';
+  // `page` only numbers the pages on screen (it is not sent); the cursor is what pages.
+  const page = after ? Math.max(2, Number.parseInt(params.get('page') || '2', 10) || 2) : 1;
+
+  // The form: one control per filter; the exporter's is a select or a typed id.
+  const read = {};
+  const fields = [];
+  const extras = rejectionDatalists();
+  let exporters = null;
+  for (const f of filters) {
+    let control;
+    if (f.name === 'exporter') {
+      exporters = rejectionExporterFilter(values.exporter);
+      control = exporters.control;
+      extras.push(exporters.extra);
+      read.exporter = () => exporters.value();
+    } else {
+      control = h('input', {
+        type: f.type || 'text', name: f.name, value: values[f.name], autocomplete: 'off', spellcheck: 'false',
+        title: f.type === 'date' ? 'A day in UTC' : null,
+        placeholder: f.placeholder || null, list: f.list || null, maxlength: f.maxlength || null,
+        class: [f.mono ? 'input-mono' : '', f.upper ? 'input-upper' : ''].filter(Boolean).join(' ') || null,
+      });
+      read[f.name] = () => control.value.trim();
+    }
+    fields.push(field({ name: f.name, label: f.label, control }));
+  }
+  const form = h('form', { class: 'card filter-form', novalidate: true, role: 'search', 'aria-label': 'Filter the rejection history' },
+    h('div', { class: 'filter-grid' }, fields,
+      h('div', { class: 'filter-actions' },
+        h('button', { type: 'submit', class: 'button button-primary' }, 'Apply'),
+        h('a', { href: '#/rejections', class: 'button button-quiet' }, 'Clear'))),
+    extras);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearFieldErrors(form);
+    const next = {};
+    for (const f of filters) next[f.name] = read[f.name]();
+    if (next.market) next.market = next.market.toUpperCase();
+    const problems = [...periodProblems(next.from, next.to), ...exporterIdProblem(next.exporter)];
+    if (next.market && !/^[A-Z]{2}$/.test(next.market)) problems.push({ field: 'market', reason: 'Two letters, such as DE or US.' });
+    if (problems.length) {
+      showFieldErrors(form, problems);
+      return;
+    }
+    navigateTo(hashWithParams('#/rejections', next));  // a new filter starts at the first page
+  });
+
+  const names = filters.map((f) => f.name);
+  const query = rejectionParams(values, names);
+  const csvQuery = new URLSearchParams(query);
+  csvQuery.set('format', 'csv');
+  const csvLink = h('a', { href: '/api/v1/rejections?' + csvQuery.toString(), class: 'button', download: 'rejections.csv' },
+    'Download CSV', h('span', { class: 'visually-hidden' }, ' of every rejection matching these filters, all pages'));
+  const summaryValues = exporterOnly ? { from: values.from, to: values.to }
+    : { from: values.from, to: values.to, district: values.district, exporter: values.exporter };
+  const summaryLink = h('a', { href: hashWithParams('#/rejections/summary', summaryValues), class: 'button' }, 'Summary');
+
+  const columns = ['Issued', 'Sample', 'Report', 'Exporter', 'District', 'Requirement', 'Value', 'Limit', 'Verdict', 'Decision rule'];
+  const tbody = h('tbody');
+  const countLine = h('p', { class: 'list-count', 'aria-live': 'polite' }, 'Loading…');
+  const pager = h('nav', { class: 'pager', 'aria-label': 'Pages of the rejection history', hidden: true });
+  view.append(
+    h('div', { class: 'page-head' },
+      h('div', { class: 'title-block' },
+        h('h1', { tabindex: '-1' }, 'Rejections'),
+        h('p', { class: 'subtitle' }, exporterOnly
+          ? 'The requirements your samples did not meet, from the lab’s issued test reports, newest first.'
+          : 'Every requirement an issued sample did not meet, newest first.')),
+      h('div', { class: 'head-actions' }, summaryLink, csvLink)),
+    form,
+    h('div', { class: 'card table-card' }, h('div', { class: 'table-wrap' }, h('table', { class: 'data-table rejections-table' },
+      h('caption', { class: 'visually-hidden' }, 'Failing requirements of issued samples'),
+      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c)))),
+      tbody))),
+    h('div', { class: 'list-foot' }, countLine, pager));
+
+  const pageQuery = new URLSearchParams(query);
+  pageQuery.set('limit', String(REJECTIONS_PAGE_SIZE));
+  if (after) pageQuery.set('after', after);
+  try {
+    const body = await api('/api/v1/rejections?' + pageQuery.toString(), { action: 'read the rejection history' });
+    if (!isCurrent()) return;
+    const items = body.items || [];
+    tbody.replaceChildren(...items.map((r) => rejectionRow(r, staff)));
+    if (exporters) exporters.refresh();
+    const filtered = names.some((name) => values[name]);
+    if (items.length === 0) {
+      countLine.textContent = after ? 'No more rejections.'
+        : (filtered ? 'No rejections match these filters.' : 'No rejections recorded yet.');
+    } else {
+      countLine.textContent = `Page ${page}: ${items.length} failing requirement${items.length === 1 ? '' : 's'}, newest issue first`
+        + `${body.next ? '' : (after ? ', the last page' : ', all of them')}.`;
+    }
+    const links = [];
+    if (after) links.push(h('a', { href: hashWithParams('#/rejections', values), class: 'button' }, 'First page'));
+    if (body.next) {
+      links.push(h('a', { href: hashWithParams('#/rejections', { ...values, after: body.next, page: String(page + 1) }), class: 'button', rel: 'next' },
+        'Next page'));
+    }
+    pager.replaceChildren(...links);
+    pager.hidden = links.length === 0;
+  } catch (error) {
+    if (!isCurrent()) return;
+    countLine.textContent = 'The rejections could not be loaded.';
+    csvLink.hidden = true;  // it would only download the same error
+    showQueryProblem(form, error);
+  }
+}
+
+// ----- Summary -----
+
+// The list of one group's rejections (same period and filters), for the summary's counts.
+function rejectionsOfGroup(groupBy, key, values) {
+  const target = { from: values.from, to: values.to, district: values.district, exporter: values.exporter };
+  if (groupBy === 'month') {
+    const days = monthDays(key);
+    if (days) {
+      target.from = values.from && values.from > days[0] ? values.from : days[0];
+      target.to = values.to && values.to < days[1] ? values.to : days[1];
+    }
+  } else if (groupBy === 'requirement') {
+    target.requirement = key;
+  } else if (groupBy === 'exporter') {
+    target.exporter = key;
+  } else if (groupBy === 'district') {
+    target.district = key;
+  } else if (groupBy === 'product') {
+    target.product = key;
+  }
+  return hashWithParams('#/rejections', target);
+}
+
+function groupNameCell(g, groupBy) {
+  if (groupBy === 'month') return h('td', { 'data-label': 'Month', class: 'nowrap' }, h('time', { datetime: g.key }, monthLabel(g.key)));
+  if (groupBy === 'requirement') {
+    return h('td', { 'data-label': 'Requirement' }, h('span', { class: 'cell-main mono' }, g.key),
+      g.label ? h('span', { class: 'cell-sub' }, g.label) : null);
+  }
+  if (groupBy === 'exporter') {
+    return h('td', { 'data-label': 'Exporter' }, h('span', { class: 'cell-main' }, g.label || `Exporter ${g.key}`),
+      h('span', { class: 'cell-sub mono' }, `#${g.key}`));
+  }
+  const label = SUMMARY_GROUPS.find((s) => s.value === groupBy);
+  return h('td', { 'data-label': label ? label.label : 'Group' }, g.label || g.key || h('span', { class: 'muted' }, '(none)'));
+}
+
+// The rate in words and as a bar drawn with a CSS width (scaled to the highest rate shown). The
+// width is set through the CSSOM: the Content-Security-Policy refuses inline style attributes.
+function rateCell(rate, highest) {
+  const value = Number(rate) || 0;
+  const fill = h('span', { class: 'rate-bar-fill' });
+  fill.style.width = `${highest > 0 ? Math.max(value > 0 ? 2 : 0, Math.min(100, (value / highest) * 100)) : 0}%`;
+  return h('td', { 'data-label': 'Rate' },
+    h('span', { class: 'rate' }, h('span', { class: 'rate-value' }, percent(rate)),
+      h('span', { class: 'rate-bar', 'aria-hidden': 'true' }, fill)));
+}
+
+function summaryGroupRow(g, groupBy, values, highest) {
+  const rejected = Number(g.rejected) || 0;
+  const turnaround = g.turnaround || {};
+  const top = g.top_failing || [];
+  const name = groupBy === 'month' ? monthLabel(g.key) : (g.label || g.key);
+  return h('tr', {},
+    groupNameCell(g, groupBy),
+    h('td', { 'data-label': 'Tested', class: 'num' }, countText(g.tested)),
+    h('td', { 'data-label': 'Rejected', class: 'num' }, rejected > 0
+      ? h('a', { href: rejectionsOfGroup(groupBy, g.key, values) }, countText(rejected),
+        h('span', { class: 'visually-hidden' }, ` rejected in ${name}: show them`))
+      : '0'),
+    rateCell(g.rejection_rate, highest),
+    h('td', { 'data-label': 'Top failing' }, top.length
+      ? h('ol', { class: 'top-failing' }, top.map((t) => h('li', {},
+        h('span', { class: 'mono' }, t.requirement), ` (${countText(t.rejections)})`)))
+      : h('span', { class: 'muted' }, '—')),
+    h('td', { 'data-label': 'TAT median', class: 'num nowrap' }, hoursText(turnaround.median_hours)),
+    h('td', { 'data-label': 'TAT p90', class: 'num nowrap' }, hoursText(turnaround.p90_hours)));
+}
+
+function repeatOffenderRow(o, values, exporterOnly) {
+  if (present(o.exporter) && o.exporter_name) seenExporters.set(String(o.exporter), o.exporter_name);
+  const target = { from: values.from, to: values.to, district: values.district, requirement: o.requirement };
+  if (!exporterOnly) target.exporter = o.exporter;
+  return h('tr', {},
+    h('td', { 'data-label': 'Exporter' }, h('span', { class: 'cell-main' }, o.exporter_name || `Exporter ${o.exporter}`),
+      exporterOnly ? null : h('span', { class: 'cell-sub mono' }, `#${o.exporter}`)),
+    h('td', { 'data-label': 'Requirement', class: 'mono' }, o.requirement),
+    h('td', { 'data-label': 'Rejections', class: 'num' }, h('a', { href: hashWithParams('#/rejections', target) }, countText(o.rejections),
+      h('span', { class: 'visually-hidden' }, ` rejections of ${o.requirement} for ${o.exporter_name || o.exporter}: show them`))));
+}
+
+// The signed PDF: fetched rather than followed, so a refusal (no signing key, a district not in
+// the catalog, a period over ten years) shows as a message next to the form instead of becoming a
+// downloaded error file. The link's href stays the real address (open in a new tab, copy it).
+async function downloadSignedReport(event, link, label, form) {
+  if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+  event.preventDefault();
+  if (link.getAttribute('aria-disabled') === 'true') return;
+  link.setAttribute('aria-disabled', 'true');
+  const text = label.textContent;
+  label.textContent = 'Preparing the signed report…';
+  clearBanner();
+  clearFieldErrors(form);
+  try {
+    let response;
+    try {
+      response = await fetch(link.href, { credentials: 'same-origin', headers: { Accept: 'application/pdf, application/problem+json' } });
+    } catch {
+      throw new ApiError(0, { title: 'Server unreachable', detail: 'The request did not reach limsd. Check the network connection and try again.' });
+    }
+    if (response.ok) {
+      const blob = await response.blob();
+      const named = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') || '');
+      const url = URL.createObjectURL(blob);
+      const save = h('a', { href: url, download: named ? named[1] : 'rejection-report.pdf', hidden: true });
+      document.body.append(save);
+      save.click();
+      save.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 30000);
+      return;
+    }
+    if (response.status === 401) {
+      signInRequired('GET');
+      return;
+    }
+    let problem = {};
+    try {
+      problem = JSON.parse(await response.text()) || {};
+    } catch {
+      problem = {};
+    }
+    problem.title = response.status === 403 ? 'You are not allowed to download the signed report'
+      : (problem.title || 'The signed report could not be made');
+    problem.detail = problem.detail || `The server answered HTTP ${response.status}.`;
+    throw new ApiError(response.status, problem);
+  } catch (error) {
+    showQueryProblem(form, error);
+  } finally {
+    label.textContent = text;
+    link.removeAttribute('aria-disabled');
+  }
+}
+
+async function renderRejectionSummary(view, params, isCurrent) {
+  document.title = 'Rejection summary · Pramaan';
+  const exporterOnly = isExporterOnly();
+  const canReport = hasRole('auditor') || hasRole('admin');
+  const groups = SUMMARY_GROUPS.filter((g) => !exporterOnly || EXPORTER_SUMMARY_GROUPS.includes(g.value));
+  const asked = params.get('group_by') || 'month';
+  const groupBy = groups.some((g) => g.value === asked) ? asked : 'month';
+  const values = {
+    group_by: groupBy,
+    from: (params.get('from') || '').trim(),
+    to: (params.get('to') || '').trim(),
+    district: exporterOnly ? '' : (params.get('district') || '').trim(),
+    exporter: exporterOnly ? '' : (params.get('exporter') || '').trim(),
+  };
+
+  const groupSelect = h('select', { name: 'group_by' },
+    groups.map((g) => h('option', { value: g.value, selected: g.value === groupBy }, g.label)));
+  const from = h('input', { type: 'date', name: 'from', value: values.from, title: 'A day in UTC' });
+  const to = h('input', { type: 'date', name: 'to', value: values.to, title: 'A day in UTC' });
+  const district = exporterOnly ? null : h('input', {
+    type: 'text', name: 'district', value: values.district, placeholder: 'All districts', autocomplete: 'off', list: 'dl-rej-districts',
+  });
+  const exporters = exporterOnly ? null : rejectionExporterFilter(values.exporter);
+  const extras = exporterOnly ? [] : rejectionDatalists({ all: false });
+  if (exporters) extras.push(exporters.extra);
+  const form = h('form', { class: 'card filter-form', novalidate: true, role: 'search', 'aria-label': 'Summarise the rejection history' },
+    h('div', { class: 'filter-grid' },
+      field({ name: 'group_by', label: 'Group by', control: groupSelect }),
+      field({ name: 'from', label: 'Issued from', control: from }),
+      field({ name: 'to', label: 'Issued until (inclusive)', control: to }),
+      district ? field({ name: 'district', label: 'District', control: district }) : null,
+      exporters ? field({ name: 'exporter', label: 'Exporter', control: exporters.control }) : null,
+      h('div', { class: 'filter-actions' },
+        h('button', { type: 'submit', class: 'button button-primary' }, 'Apply'),
+        h('a', { href: '#/rejections/summary', class: 'button button-quiet' }, 'Clear'))),
+    extras);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearFieldErrors(form);
+    const next = {
+      group_by: groupSelect.value,
+      from: from.value,
+      to: to.value,
+      district: district ? district.value.trim() : '',
+      exporter: exporters ? exporters.value() : '',
+    };
+    const problems = [...periodProblems(next.from, next.to), ...exporterIdProblem(next.exporter)];
+    if (next.group_by === 'requirement' && next.district) {
+      problems.push({ field: 'district', reason: 'A summary by requirement covers every district (its counts are kept per month and requirement). Clear the district or group otherwise.' });
+    }
+    if (problems.length) {
+      showFieldErrors(form, problems);
+      return;
+    }
+    navigateTo(hashWithParams('#/rejections/summary', next));
+  });
+
+  const query = rejectionParams(values, ['group_by', 'from', 'to', 'district', 'exporter']);
+  const csvQuery = new URLSearchParams(query);
+  csvQuery.set('format', 'csv');
+  const csvLink = h('a', { href: '/api/v1/rejections/summary?' + csvQuery.toString(), class: 'button', download: `rejections-by-${groupBy}.csv` },
+    'Download CSV', h('span', { class: 'visually-hidden' }, ' of this summary'));
+  const listLink = h('a', {
+    href: hashWithParams('#/rejections', { from: values.from, to: values.to, district: values.district, exporter: values.exporter }),
+    class: 'button button-quiet',
+  }, 'All rejections');
+
+  // The signed report covers a period (the last twelve months when none is given) and one
+  // district or all of them, every exporter; it ignores the grouping and the exporter filter.
+  let reportLink = null;
+  if (canReport) {
+    const report = new URLSearchParams();
+    if (values.from) report.set('from', values.from);
+    if (values.to) report.set('to', dayAfter(values.to));
+    report.set('district', values.district);
+    const period = values.from || values.to ? `${values.from || 'the start'} to ${values.to || 'today'}` : 'the last 12 months';
+    const scope = `${period}, ${values.district || 'all districts'}, every exporter`;
+    const label = h('span', {}, 'Signed PDF report');
+    reportLink = h('a', { href: '/api/v1/rejections/report?' + report.toString(), class: 'button', title: `Signed PDF: ${scope}` },
+      label, h('span', { class: 'visually-hidden' }, ` (${scope})`));
+    reportLink.addEventListener('click', (event) => downloadSignedReport(event, reportLink, label, form));
+  }
+
+  const notice = asked !== groupBy && params.has('group_by')
+    ? h('p', { class: 'notice notice-muted' }, `Your history can be grouped by month or by requirement; shown by ${groupBy}.`)
+    : null;
+  const body = h('div', { class: 'summary-body' }, h('p', { class: 'list-count', 'aria-live': 'polite' }, 'Loading the summary…'));
+  view.append(
+    h('div', { class: 'page-head' },
+      h('div', { class: 'title-block' },
+        h('h1', { tabindex: '-1' }, 'Rejection summary'),
+        h('p', { class: 'subtitle' }, exporterOnly
+          ? 'How often your samples failed, the requirements failed most, and how long testing took.'
+          : 'Samples tested and rejected, the requirements failed most, repeat offenders and turnaround.')),
+      h('div', { class: 'head-actions' }, listLink, csvLink, reportLink)),
+    ...(notice ? [notice] : []),
+    form,
+    body);
+
+  try {
+    const s = await api('/api/v1/rejections/summary?' + query.toString(), { action: 'read the rejection summary' });
+    if (!isCurrent()) return;
+    drawRejectionSummary(body, s, values, exporterOnly);
+    if (exporters) exporters.refresh();
+  } catch (error) {
+    if (!isCurrent()) return;
+    body.replaceChildren(h('p', { class: 'list-count' }, 'The summary could not be loaded.'));
+    csvLink.hidden = true;
+    showQueryProblem(form, error);
+  }
+}
+
+function drawRejectionSummary(body, s, values, exporterOnly) {
+  const groupBy = s.group_by || values.group_by;
+  const groupRows = s.groups || [];
+  const offenders = s.repeat_offenders || [];
+  const turnaround = s.turnaround || {};
+  const byRequirement = groupBy === 'requirement';
+  const groupLabel = (SUMMARY_GROUPS.find((g) => g.value === groupBy) || { label: humanize(groupBy) }).label;
+  const highest = groupRows.reduce((max, g) => Math.max(max, Number(g.rejection_rate) || 0), 0);
+  const tested = groupRows.reduce((sum, g) => sum + (Number(g.tested) || 0), 0);
+  const rejected = groupRows.reduce((sum, g) => sum + (Number(g.rejected) || 0), 0);
+  const columns = [groupLabel, 'Tested', 'Rejected', 'Rejection rate', 'Top failing', 'Turnaround median', 'Turnaround p90'];
+  const numeric = new Set(['Tested', 'Rejected', 'Turnaround median', 'Turnaround p90']);
+
+  body.replaceChildren(
+    h('section', { class: 'card table-card', 'aria-labelledby': 'rej-groups-h' },
+      h('div', { class: 'section-head' },
+        h('h2', { id: 'rej-groups-h' }, `By ${groupLabel.toLowerCase()}`),
+        h('span', { class: 'section-meta muted' }, `${groupRows.length} group${groupRows.length === 1 ? '' : 's'}`)),
+      h('p', { class: 'card-note' }, byRequirement
+        ? 'Counts are tests of each requirement, over the whole months of issue in the period. Bars are scaled to the highest rate shown.'
+        : 'Counts are issued samples; a sample is rejected when any requirement failed. Bars are scaled to the highest rate shown. Turnaround runs from receipt to issue.'),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'data-table summary-table' },
+        h('caption', { class: 'visually-hidden' }, `Rejections by ${groupLabel.toLowerCase()}`),
+        h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: numeric.has(c) ? 'num' : null }, c)))),
+        h('tbody', {}, groupRows.length ? groupRows.map((g) => summaryGroupRow(g, groupBy, values, highest))
+          : h('tr', {}, h('td', { colspan: String(columns.length), class: 'muted' }, 'Nothing was issued in this period.')))))),
+    h('section', { class: 'card table-card', 'aria-labelledby': 'rej-repeat-h' },
+      h('div', { class: 'section-head' },
+        h('h2', { id: 'rej-repeat-h' }, 'Repeat offenders'),
+        h('span', { class: 'section-meta muted' }, 'The same requirement failed more than once in the period')),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'data-table' },
+        h('caption', { class: 'visually-hidden' }, 'Exporters that failed the same requirement more than once'),
+        h('thead', {}, h('tr', {}, ['Exporter', 'Requirement', 'Rejections'].map((c) =>
+          h('th', { scope: 'col', class: c === 'Rejections' ? 'num' : null }, c)))),
+        h('tbody', {}, offenders.length ? offenders.map((o) => repeatOffenderRow(o, values, exporterOnly))
+          : h('tr', {}, h('td', { colspan: '3', class: 'muted' }, 'None in this period.')))))),
+    h('section', { class: 'card', 'aria-labelledby': 'rej-period-h' },
+      h('h2', { id: 'rej-period-h' }, 'The whole period'),
+      h('dl', { class: 'facts' },
+        fact(byRequirement ? 'Tests' : 'Samples tested', countText(tested)),
+        fact(byRequirement ? 'Failed tests' : 'Samples rejected', countText(rejected)),
+        fact('Rejection rate', tested > 0 ? percent(rejected / tested) : '—'),
+        fact('Turnaround, median', hoursText(turnaround.median_hours)),
+        fact('Turnaround, 90th percentile', hoursText(turnaround.p90_hours)))));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -3152,6 +3785,17 @@ function canSeeAudit() {
   return hasRole('auditor') || hasRole('admin');
 }
 
+// The rejection history: auditors and admins see every exporter's, an exporter its own (the
+// server confines it; technicians, reviewers and signatories are refused).
+function canSeeRejections() {
+  return hasRole('auditor') || hasRole('admin') || hasRole('exporter');
+}
+
+// An exporter's session (the role is held alone): its own organisation's data only.
+function isExporterOnly() {
+  return !session.authDisabled && hasRole('exporter') && !isStaff();
+}
+
 // The instrument registry: the people who use or audit the equipment (not signatories, exporters).
 function canSeeInstruments() {
   return ['technician', 'reviewer', 'admin', 'auditor'].some(hasRole);
@@ -3188,6 +3832,7 @@ function renderUser() {
   document.getElementById('nav-worklist').hidden = !hasRole('technician');
   document.getElementById('nav-orgs').hidden = !canSeeOrganizations();
   document.getElementById('nav-audit').hidden = !canSeeAudit();
+  document.getElementById('nav-rejections').hidden = !canSeeRejections();
   document.getElementById('nav-instruments').hidden = !canSeeInstruments();
   box.hidden = !signedIn;
   if (!signedIn) return;
@@ -3429,7 +4074,8 @@ function renderNotAllowed(view, action, detail) {
 
 // ---------------------------------------------------------------------------------------------
 // Routing (URL hash: #/samples, #/samples?status=…, #/samples/<number>, #/new, #/worklist?…,
-// #/tests/<id>, #/organizations, #/audit?…, #/certificates?…, #/certificates/issue, #/certificates/<number>)
+// #/tests/<id>, #/organizations, #/audit?…, #/rejections?…, #/rejections/summary?…, #/certificates?…,
+// #/certificates/issue, #/certificates/<number>)
 // ---------------------------------------------------------------------------------------------
 
 let navigation = 0;        // increases on every route change; stale async work checks it
@@ -3498,6 +4144,11 @@ async function route() {
     setActiveNav('audit');
     if (canSeeAudit()) renderAudit(view, params, isCurrent);
     else renderNotAllowed(view, 'read the audit trail', 'The audit trail is for auditors and administrators.');
+  } else if (parts[0] === 'rejections' && (parts.length === 1 || (parts.length === 2 && parts[1] === 'summary'))) {
+    setActiveNav('rejections');
+    if (!canSeeRejections()) renderNotAllowed(view, 'read the rejection history', 'The rejection history is for auditors, administrators and exporters (their own).');
+    else if (parts.length === 1) work = renderRejections(view, params, isCurrent);
+    else work = renderRejectionSummary(view, params, isCurrent);
   } else if (parts[0] === 'instruments' && parts.length === 1) {
     setActiveNav('instruments');
     if (canSeeInstruments()) work = renderInstruments(view, params, isCurrent);

@@ -249,28 +249,34 @@ std::optional<double> Median(const Histogram& h) {
   return (static_cast<double>(NthValue(h, n / 2)) + static_cast<double>(NthValue(h, n / 2 + 1))) / 2.0;
 }
 
+void AppendCsvField(std::string* line, std::string_view text) {
+  const bool guard = !text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
+                                       text[0] == '\t' || text[0] == '\r');
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    if (guard) *line += '\'';
+    *line += text;
+    return;
+  }
+  *line += '"';
+  if (guard) *line += '\'';
+  for (char c : text) {
+    if (c == '"') *line += '"';
+    *line += c;
+  }
+  *line += '"';
+}
+
 std::string CsvField(std::string_view text) {
   std::string out;
-  if (!text.empty() &&
-      (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' || text[0] == '\t' || text[0] == '\r')) {
-    out += '\'';
-  }
-  out += text;
-  if (out.find_first_of(",\"\r\n") == std::string::npos) return out;
-  std::string quoted = "\"";
-  for (char c : out) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  quoted += '"';
-  return quoted;
+  AppendCsvField(&out, text);
+  return out;
 }
 
 std::string CsvLine(const std::vector<std::string>& fields) {
   std::string line;
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) line += ',';
-    line += CsvField(fields[i]);
+    AppendCsvField(&line, fields[i]);
   }
   line += "\r\n";
   return line;

@@ -167,6 +167,8 @@ std::optional<double> Median(const Histogram& h);
 // quote first (OWASP "CSV injection"), so "-5" in a text column reads '-5: only text columns go
 // through here, numbers are written by the caller as they are.
 std::string CsvField(std::string_view text);
+// The same field appended to `line` (no temporary string: the CSV export writes a million rows).
+void AppendCsvField(std::string* line, std::string_view text);
 // Fields joined by commas, ended by CRLF.
 std::string CsvLine(const std::vector<std::string>& fields);
 

@@ -6,8 +6,8 @@
 #include "lims/core/rejection.h"
 #include "lims/http/problem.h"
 #include "lims/store/rejection_store.h"
-#include "reports/history_report.h"
 #include "reports/pdf_signer.h"
+#include "reports/rejection_report.h"
 
 namespace lims::http {
 namespace {
@@ -28,10 +28,10 @@ std::string ReportNumber(const Lab& lab, Timestamp now) {
   return (lab.code.empty() ? std::string("LAB") : lab.code) + "-RH-" + stamp;
 }
 
-std::vector<reports::HistoryMonth> Months(const ReportQuery& q, const RejectionSummary& by_month) {
+std::vector<reports::RejectionReportMonth> Months(const ReportQuery& q, const RejectionSummary& by_month) {
   std::map<std::string, const SummaryGroupRow*> found;
   for (const SummaryGroupRow& g : by_month.groups) found[g.key] = &g;
-  std::vector<reports::HistoryMonth> out;
+  std::vector<reports::RejectionReportMonth> out;
   for (const std::string& month : MonthsOf(q.from, q.to)) {
     auto it = found.find(month);
     out.push_back({month, it == found.end() ? 0 : it->second->tested, it == found.end() ? 0 : it->second->rejected});
@@ -39,7 +39,7 @@ std::vector<reports::HistoryMonth> Months(const ReportQuery& q, const RejectionS
   return out;
 }
 
-std::vector<reports::HistoryExporter> Exporters(const RejectionSummary& by_exporter) {
+std::vector<reports::RejectionReportExporter> Exporters(const RejectionSummary& by_exporter) {
   std::vector<const SummaryGroupRow*> rows;
   for (const SummaryGroupRow& g : by_exporter.groups) {
     if (g.rejected > 0) rows.push_back(&g);
@@ -48,7 +48,7 @@ std::vector<reports::HistoryExporter> Exporters(const RejectionSummary& by_expor
     return a->rejected != b->rejected ? a->rejected > b->rejected : a->tested > b->tested;
   });
   if (rows.size() > kTopExporters) rows.resize(kTopExporters);
-  std::vector<reports::HistoryExporter> out;
+  std::vector<reports::RejectionReportExporter> out;
   for (const SummaryGroupRow* g : rows) out.push_back({g->label.empty() ? g->key : g->label, g->tested, g->rejected});
   return out;
 }
@@ -79,9 +79,9 @@ Result<Figures> ReadFigures(sql::Connection& c, const ReportQuery& q) {
   return f;
 }
 
-reports::HistoryReportData ReportData(const AppContext& ctx, const Request& req, const ReportQuery& q, const Figures& f,
-                                      Timestamp now) {
-  reports::HistoryReportData d;
+reports::RejectionReportData ReportData(const AppContext& ctx, const Request& req, const ReportQuery& q,
+                                        const Figures& f, Timestamp now) {
+  reports::RejectionReportData d;
   d.number = ReportNumber(ctx.lab, now);
   d.lab_name = ctx.lab.name;
   d.lab_address = ctx.lab.address;
@@ -132,8 +132,8 @@ Response RejectionReportPdf(AppContext& ctx, const Request& req) {
     if (figures.status().code() == Status::Code::kUnavailable) lease->MarkBroken();
     return ProblemFromStatus(figures.status());
   }
-  const reports::HistoryReportData data = ReportData(ctx, req, *query, *figures, now);
-  Result<std::string> pdf = reports::RenderHistoryReport(data, ctx.fonts);
+  const reports::RejectionReportData data = ReportData(ctx, req, *query, *figures, now);
+  Result<std::string> pdf = reports::RenderRejectionReport(data, ctx.fonts);
   if (!pdf.ok()) return ProblemFromStatus(pdf.status());
   reports::SignatureInfo info;
   info.signer_name = ctx.lab.name;

@@ -30,6 +30,8 @@ Result<std::vector<RejectionRow>> ListRejections(sql::Connection& c, const Rejec
 
 // Every row matching query.filter (after query.after), newest first, read in batches of
 // `batch` rows; `sink` returns false to stop early (the client went away). kOk when done.
+// A reader thread fetches up to two batches ahead on `c` while `sink` runs on the caller's thread;
+// `c` is not used by anyone else until this returns. Memory: at most three batches.
 Status ScanRejections(sql::Connection& c, RejectionQuery query, int batch,
                       const std::function<bool(const RejectionRow&)>& sink);
 
