@@ -34,28 +34,15 @@ using pdf::kRuleColor;
 using pdf::Rgb;
 using pdf::UtcStyle;
 using pdf::Wrap;
+// The page geometry the lab's signed documents share (pdf_text.h).
+using namespace pdf::document;  // NOLINT(google-build-using-namespace)
 
 constexpr const char* kDisclaimer = "The results relate only to the items tested.";
 constexpr const char* kReproduction =
     "This document shall not be reproduced except in full without the written approval of the laboratory.";
 constexpr const char* kNone = "—";
 
-constexpr float kPageWidth = pdf::kA4Width;
-constexpr float kPageHeight = pdf::kA4Height;
-constexpr float kMargin = 42.0f;
-constexpr float kContentWidth = kPageWidth - 2 * kMargin;
-// Running header at the top of every page, footer at the bottom; the body stays between them.
-constexpr float kHeaderBaseline = kPageHeight - 28.0f;
-constexpr float kHeaderRuleY = kPageHeight - 34.0f;
-constexpr float kBodyTop = kPageHeight - 46.0f;
-constexpr float kBodyBottom = 66.0f;
-constexpr float kFooterRuleY = 56.0f;
-constexpr float kFooterBaseline = 45.0f;
-
-constexpr float kSmallSize = 8.5f;
-constexpr float kCellSize = 7.5f;
 constexpr float kStatementSize = 7.0f;
-constexpr float kCellPad = 3.0f;
 constexpr float kFieldLabelWidth = 90.0f;
 constexpr float kFieldGap = 6.0f;
 constexpr float kLogoSide = 44.0f;

@@ -294,6 +294,26 @@ class PageWriter {
   std::deque<std::string> contents_;               // deflated canvases, read when the document is saved
 };
 
+// ---- The page of the lab's signed documents ----
+
+// One geometry for the certificate and the rejection report, so that the lab's documents look
+// alike: A4 portrait, a running header above the body and a footer below it.
+namespace document {
+inline constexpr float kPageWidth = kA4Width;
+inline constexpr float kPageHeight = kA4Height;
+inline constexpr float kMargin = 42.0f;  // about 15 mm
+inline constexpr float kContentWidth = kPageWidth - 2 * kMargin;
+inline constexpr float kHeaderBaseline = kPageHeight - 28.0f;
+inline constexpr float kHeaderRuleY = kPageHeight - 34.0f;
+inline constexpr float kBodyTop = kPageHeight - 46.0f;
+inline constexpr float kBodyBottom = 66.0f;
+inline constexpr float kFooterRuleY = 56.0f;
+inline constexpr float kFooterBaseline = 45.0f;
+inline constexpr float kSmallSize = 8.5f;
+inline constexpr float kCellSize = 7.5f;
+inline constexpr float kCellPad = 3.0f;
+}  // namespace document
+
 }  // namespace lims::reports::pdf
 
 #endif  // LIMS_REPORTS_PDF_TEXT_H_

@@ -30,28 +30,15 @@ using pdf::kMuted;
 using pdf::kRuleColor;
 using pdf::Rgb;
 using pdf::UtcStyle;
+// The page geometry the lab's signed documents share (pdf_text.h).
+using namespace pdf::document;  // NOLINT(google-build-using-namespace)
 
 constexpr const char* kTitle = "Rejection history";
 constexpr const char* kNone = "—";
 constexpr const char* kNothingIssued = "No samples were issued in this period.";
 constexpr const char* kRateNote = "Rejection rate = samples rejected ÷ samples tested (issued) in the period.";
 
-// The certificate's page geometry, so that the lab's documents look alike.
-constexpr float kPageWidth = pdf::kA4Width;
-constexpr float kPageHeight = pdf::kA4Height;
-constexpr float kMargin = 42.0f;
-constexpr float kContentWidth = kPageWidth - 2 * kMargin;
-constexpr float kHeaderBaseline = kPageHeight - 28.0f;
-constexpr float kHeaderRuleY = kPageHeight - 34.0f;
-constexpr float kBodyTop = kPageHeight - 46.0f;
-constexpr float kBodyBottom = 66.0f;
-constexpr float kFooterRuleY = 56.0f;
-constexpr float kFooterBaseline = 45.0f;
-
-constexpr float kSmallSize = 8.5f;
-constexpr float kCellSize = 7.5f;
 constexpr float kAxisSize = 6.5f;
-constexpr float kCellPad = 3.0f;
 constexpr float kSectionGap = 14.0f;
 constexpr size_t kMaxCellLines = 3;
 

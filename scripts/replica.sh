@@ -48,6 +48,7 @@ ping_replica() {
 
 check_primary() {
   [[ -f $PRIMARY_DIR/root.password ]] || die "no primary in $PRIMARY_DIR: run scripts/db.sh start first"
+  [[ $PRIMARY_PORT != none ]] || die "the replica connects to the primary over TCP: give it a LIMS_DB_PORT"
   primary -e "SELECT 1" >/dev/null 2>&1 || die "the primary in $PRIMARY_DIR does not answer"
   [[ $(primary -N -B -e "SELECT @@log_bin") == 1 ]] ||
     die "the primary has no binary log: restart it with LIMS_DB_BINLOG=1 scripts/db.sh start"

@@ -28,14 +28,24 @@ Result<std::string> ReadSecretFile(const std::string& key, const std::string& pa
   return secret;
 }
 
+// An integer setting; a value that is not a whole number is an error naming its key.
+Status IntSetting(const Poco::Util::AbstractConfiguration& c, const std::string& key, int fallback, int* out) {
+  try {
+    *out = c.getInt(key, fallback);
+  } catch (const Poco::SyntaxException&) {
+    return Status::InvalidArgument(key + " must be a whole number");
+  }
+  return Status::Ok();
+}
+
 Status ReadDb(const Poco::Util::AbstractConfiguration& c, Settings* s) {
   Result<store::DbConfig> db = store::ParseDbUrl(c.getString("db.url", "mysql://pramaan@127.0.0.1:3307/pramaan"));
   if (!db.ok()) return Status::InvalidArgument("db.url: " + db.status().message());
   s->db = *db;
-  s->db.pool_size = c.getInt("db.pool_size", 16);
-  s->db.connect_timeout_s = c.getInt("db.connect_timeout_s", 3);
-  s->db.read_timeout_s = c.getInt("db.read_timeout_s", 30);
-  s->db_start_wait_s = c.getInt("db.start_wait_s", 30);
+  LIMS_RETURN_IF_ERROR(IntSetting(c, "db.pool_size", 16, &s->db.pool_size));
+  LIMS_RETURN_IF_ERROR(IntSetting(c, "db.connect_timeout_s", 3, &s->db.connect_timeout_s));
+  LIMS_RETURN_IF_ERROR(IntSetting(c, "db.read_timeout_s", 30, &s->db.read_timeout_s));
+  LIMS_RETURN_IF_ERROR(IntSetting(c, "db.start_wait_s", 30, &s->db_start_wait_s));
   if (c.has("db.password")) {
     s->db.password = c.getString("db.password");
   } else if (c.has("db.password_file")) {
@@ -53,7 +63,7 @@ Status ReadReplica(const Poco::Util::AbstractConfiguration& c, Settings* s) {
   if (url.empty()) return Status::Ok();
   Result<store::DbConfig> db = store::ParseDbUrl(url);
   if (!db.ok()) return Status::InvalidArgument("db.read_url: " + db.status().message());
-  db->pool_size = c.getInt("db.read_pool_size", s->db.pool_size);
+  LIMS_RETURN_IF_ERROR(IntSetting(c, "db.read_pool_size", s->db.pool_size, &db->pool_size));
   db->connect_timeout_s = s->db.connect_timeout_s;
   db->read_timeout_s = s->db.read_timeout_s;
   db->password = s->db.password;

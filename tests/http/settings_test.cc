@@ -117,5 +117,51 @@ TEST(ReadSettings, ABadReplicaSettingNamesItsKey) {
   EXPECT_NE(s.status().message().find("db.read_password_file"), std::string::npos) << s.status().message();
 }
 
+TEST(ReadSettings, AReplicaPasswordFromTheEnvironmentWinsAndIsNeverDescribed) {
+  const std::string dir = testing::MakeTempDir("settings-");
+  testing::WriteFile(dir + "/rpw", "file-secret\n");
+  Poco::AutoPtr<Poco::Util::MapConfiguration> file(new Poco::Util::MapConfiguration);
+  file->setString("db.read_password_file", dir + "/rpw");
+  Poco::AutoPtr<Poco::Util::LayeredConfiguration> layered(new Poco::Util::LayeredConfiguration);
+  layered->add(file, 0);
+  layered->add(EnvironmentLayer({"LIMS_DB_READ_URL=mysql://reader@127.0.0.1:3308/pramaan?socket=/run/r.sock",
+                                 "LIMS_DB_READ_PASSWORD=env-secret", "LIMS_DB_PASSWORD=primary-secret"}),
+               -100);
+  Result<Settings> s = ReadSettings(*layered);
+  ASSERT_OK(s);
+  ASSERT_TRUE(s->read_db.has_value());
+  EXPECT_EQ(s->read_db->password, "env-secret");
+  EXPECT_EQ(s->read_db->socket, "/run/r.sock");  // the same URL syntax as db.url
+  EXPECT_EQ(s->db.password, "primary-secret");
+  EXPECT_EQ(s->read_db->Describe().find("secret"), std::string::npos) << s->read_db->Describe();
+}
+
+TEST(ReadSettings, ABadReplicaPoolSizeNamesItsKey) {
+  for (const char* bad : {"many", "0", "-2", "3.5"}) {
+    Poco::AutoPtr<Poco::Util::MapConfiguration> c(new Poco::Util::MapConfiguration);
+    c->setString("db.read_url", "mysql://a@b/c");
+    c->setString("db.read_pool_size", bad);
+    Result<Settings> s = ReadSettings(*c);
+    ASSERT_FALSE(s.ok()) << bad;
+    EXPECT_NE(s.status().message().find("db.read_pool_size"), std::string::npos) << s.status().message();
+  }
+  // Without db.read_url the replica's keys are not read at all.
+  Poco::AutoPtr<Poco::Util::MapConfiguration> c(new Poco::Util::MapConfiguration);
+  c->setString("db.read_pool_size", "many");
+  Result<Settings> s = ReadSettings(*c);
+  ASSERT_OK(s);
+  EXPECT_FALSE(s->read_db.has_value());
+}
+
+TEST(ReadSettings, ANonNumericDatabaseSettingNamesItsKey) {
+  for (const char* key : {"db.pool_size", "db.connect_timeout_s", "db.read_timeout_s", "db.start_wait_s"}) {
+    Poco::AutoPtr<Poco::Util::MapConfiguration> c(new Poco::Util::MapConfiguration);
+    c->setString(key, "soon");
+    Result<Settings> s = ReadSettings(*c);
+    ASSERT_FALSE(s.ok()) << key;
+    EXPECT_NE(s.status().message().find(key), std::string::npos) << s.status().message();
+  }
+}
+
 }  // namespace
 }  // namespace lims::server
