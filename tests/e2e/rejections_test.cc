@@ -310,6 +310,13 @@ TEST_F(RejectionsTest, SummaryByRequirementCountsTests) {
   EXPECT_EQ(Int(groups[kCrVi], "rejected"), 3);
   EXPECT_EQ(Int(groups[kDmfu], "tested"), 3);
   EXPECT_EQ(Int(groups[kDmfu], "rejected"), 1);
+  // The period's turnaround is the samples', whatever the grouping.
+  const Json by_requirement = Get("/api/v1/rejections/summary?group_by=requirement")->getObject("turnaround");
+  const Json by_month = Get("/api/v1/rejections/summary?group_by=month")->getObject("turnaround");
+  ASSERT_FALSE(by_requirement.isNull() || by_month.isNull());
+  EXPECT_FALSE(by_requirement->isNull("median_hours"));
+  EXPECT_EQ(by_requirement->getValue<double>("median_hours"), by_month->getValue<double>("median_hours"));
+  EXPECT_EQ(by_requirement->getValue<double>("p90_hours"), by_month->getValue<double>("p90_hours"));
 }
 
 TEST_F(RejectionsTest, SummaryByMonthDistrictAndProduct) {
