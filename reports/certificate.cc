@@ -743,19 +743,8 @@ Status CertificateWriter::WriteHeadersAndFooters() {
 
 // 7.8.2.1 d: the number on every page, with "Page x of y" so that the end is clear.
 void CertificateWriter::DrawPageFrame(size_t number, size_t total) {
-  const Face head = Regular(7.5f);
-  const std::string label = data_.number + " · Page " + std::to_string(number) + " of " + std::to_string(total);
-  const float label_x = kPageWidth - kMargin - head.Width(label);
-  SetFill(kMuted);
-  DrawText(head, kMargin, kHeaderBaseline,
-           pdf::FitToWidth(head, std::string(CertificateTitle(data_.kind)) + " · " + data_.lab_name,
-                           label_x - kMargin - 12.0f));
-  DrawText(head, label_x, kHeaderBaseline, label);
-  Rule(kHeaderRuleY, kRuleColor, 0.5f);
-  Rule(kFooterRuleY, kRuleColor, 0.5f);
-  DrawText(Bold(7.5f), kMargin, kFooterBaseline, kDisclaimer);
-  DrawText(Regular(7.0f), kMargin, kFooterBaseline - 10.0f, kReproduction);
-  SetFill(kBlack);
+  DrawDocumentFrame(number, total, data_.number, std::string(CertificateTitle(data_.kind)) + " · " + data_.lab_name,
+                    kDisclaimer, kReproduction);
 }
 
 }  // namespace

@@ -579,6 +579,23 @@ Status PageWriter::ForEachPage(std::string_view step, const std::function<void(s
   return Status::Ok();
 }
 
+void PageWriter::DrawDocumentFrame(size_t number, size_t total, const std::string& document_number,
+                                   const std::string& title, std::string_view footer_bold,
+                                   std::string_view footer_regular) {
+  using namespace document;  // NOLINT(google-build-using-namespace)
+  const Face head = Regular(7.5f);
+  const std::string label = document_number + " · Page " + std::to_string(number) + " of " + std::to_string(total);
+  const float label_x = kPageWidth - kMargin - head.Width(label);
+  SetFill(kMuted);
+  DrawText(head, kMargin, kHeaderBaseline, FitToWidth(head, title, label_x - kMargin - 12.0f));
+  DrawText(head, label_x, kHeaderBaseline, label);
+  Rule(kHeaderRuleY, kRuleColor, 0.5f);
+  Rule(kFooterRuleY, kRuleColor, 0.5f);
+  DrawText(Bold(7.5f), kMargin, kFooterBaseline, FitToWidth(Bold(7.5f), footer_bold, kContentWidth));
+  DrawText(Regular(7.0f), kMargin, kFooterBaseline - 10.0f, FitToWidth(Regular(7.0f), footer_regular, kContentWidth));
+  SetFill(kBlack);
+}
+
 // zlib level for page contents: level 6 (libharu's) makes a typical certificate's first page 12 %
 // smaller (2.7 KB instead of 3.1 KB) but takes twice as long.
 constexpr int kContentDeflateLevel = 1;

@@ -241,6 +241,11 @@ class PageWriter {
   // Makes each page current in turn and calls draw(number, total) on it, numbers from 1; `step`
   // ("writing the footer") names the failing page in an error.
   Status ForEachPage(std::string_view step, const std::function<void(size_t, size_t)>& draw);
+  // The frame of a signed document's page (certificate, rejection report; pdf::document geometry):
+  // a running header "<title>  …  <number> · Page x of y" over a rule, and a footer of a bold line
+  // and a regular line under a rule, each fitted to the width. Leaves the fill black.
+  void DrawDocumentFrame(size_t number, size_t total, const std::string& document_number, const std::string& title,
+                         std::string_view footer_bold, std::string_view footer_regular);
 
   Face Regular(float size) const { return Face{regular_, size, regular_embedded_.get()}; }
   Face Bold(float size) const { return Face{bold_, size, bold_embedded_.get()}; }

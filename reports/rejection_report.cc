@@ -615,20 +615,8 @@ Status RejectionReportWriter::WriteHeadersAndFooters() {
 
 // The number on every page, with "Page x of y" so that a missing page shows.
 void RejectionReportWriter::DrawPageFrame(size_t number, size_t total) {
-  const Face head = Regular(7.5f);
-  const std::string label = data_.number + " · Page " + std::to_string(number) + " of " + std::to_string(total);
-  const float label_x = kPageWidth - kMargin - head.Width(label);
-  SetFill(kMuted);
-  DrawText(head, kMargin, kHeaderBaseline,
-           FitToWidth(head, std::string(kTitle) + " · " + data_.lab_name, label_x - kMargin - 12.0f));
-  DrawText(head, label_x, kHeaderBaseline, label);
-  Rule(kHeaderRuleY, kRuleColor, 0.5f);
-  Rule(kFooterRuleY, kRuleColor, 0.5f);
-  const Face note = Regular(7.0f);
-  DrawText(Bold(7.5f), kMargin, kFooterBaseline, FitToWidth(Bold(7.5f), kRateNote, kContentWidth));
-  DrawText(note, kMargin, kFooterBaseline - 10.0f,
-           FitToWidth(note, DistrictLabel(data_) + " · " + PeriodLabel(data_), kContentWidth));
-  SetFill(kBlack);
+  DrawDocumentFrame(number, total, data_.number, std::string(kTitle) + " · " + data_.lab_name, kRateNote,
+                    DistrictLabel(data_) + " · " + PeriodLabel(data_));
 }
 
 void RejectionReportWriter::Heading(const std::string& text) {
