@@ -26,27 +26,15 @@ PIDFILE=$DIR/mysqld.pid
 
 log() { echo "db: $*" >&2; }
 die() { echo "db: error: $*" >&2; exit 1; }
+# shellcheck source=scripts/mariadbd-lib.sh
+source "$ROOT/scripts/mariadbd-lib.sh"
 
 client() { mariadb --no-defaults --socket="$SOCK" -uroot "$@"; }
 root_client() { MYSQL_PWD=$(cat "$DIR/root.password") client "$@"; }
 
-running_pid() {
-  [[ -f $PIDFILE ]] || return 1
-  local pid; pid=$(cat "$PIDFILE" 2>/dev/null) || return 1
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
-}
-
 ping() {
   local pw=""; [[ -f $DIR/root.password ]] && pw=$(cat "$DIR/root.password")
   MYSQL_PWD=$pw mariadb-admin --no-defaults --socket="$SOCK" -uroot --connect-timeout=2 ping >/dev/null 2>&1
-}
-
-new_secret() { head -c 24 /dev/urandom | base64 | tr -d '/+=' | head -c 32; }
-
-write_secret() {  # file: created 0600 before the secret is written into it
-  local file=$1
-  [[ -s $file ]] && return 0
-  (umask 077; new_secret >"$file")
 }
 
 initialise() {
@@ -109,16 +97,7 @@ start() {
   log "running (pid $(running_pid)) on $SOCK${PORT:+ and 127.0.0.1:$PORT}"
 }
 
-stop() {
-  local pid
-  if ! pid=$(running_pid); then log "not running"; return 0; fi
-  kill -TERM "$pid"
-  for _ in $(seq 1 600); do
-    kill -0 "$pid" 2>/dev/null || { log "stopped"; return 0; }
-    sleep 0.1
-  done
-  die "mariadbd (pid $pid) did not stop within 60 s"
-}
+stop() { stop_server "mariadbd"; }
 
 print_env() {
   if [[ $PORT == none ]]; then

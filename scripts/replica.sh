@@ -28,18 +28,11 @@ PIDFILE=$DIR/mysqld.pid
 
 log() { echo "replica: $*" >&2; }
 die() { echo "replica: error: $*" >&2; exit 1; }
+# shellcheck source=scripts/mariadbd-lib.sh
+source "$ROOT/scripts/mariadbd-lib.sh"
 
 primary() { MYSQL_PWD=$(cat "$PRIMARY_DIR/root.password") mariadb --no-defaults --socket="$PRIMARY_DIR/mysqld.sock" -uroot "$@"; }
 replica() { MYSQL_PWD=$(cat "$DIR/root.password") mariadb --no-defaults --socket="$SOCK" -uroot "$@"; }
-
-new_secret() { head -c 24 /dev/urandom | base64 | tr -d '/+=' | head -c 32; }
-write_secret() { [[ -s $1 ]] || (umask 077; new_secret >"$1"); }
-
-running_pid() {
-  [[ -f $PIDFILE ]] || return 1
-  local pid; pid=$(cat "$PIDFILE" 2>/dev/null) || return 1
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
-}
 
 ping_replica() {
   local pw=""; [[ -f $DIR/root.password ]] && pw=$(cat "$DIR/root.password")
@@ -131,16 +124,7 @@ start() {
   log "running (pid $(running_pid)) on 127.0.0.1:$PORT, replicating 127.0.0.1:$PRIMARY_PORT"
 }
 
-stop() {
-  local pid
-  if ! pid=$(running_pid); then log "not running"; return 0; fi
-  kill -TERM "$pid"
-  for _ in $(seq 1 600); do
-    kill -0 "$pid" 2>/dev/null || { log "stopped"; return 0; }
-    sleep 0.1
-  done
-  die "the replica (pid $pid) did not stop within 60 s"
-}
+stop() { stop_server "the replica"; }
 
 status() {
   ping_replica || die "not running"
