@@ -45,6 +45,8 @@ SYS_PY=/usr/bin/python3  # the Debian python, where the weasyprint package lives
 
 log() { echo "bench-certificates: $*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=scripts/bench-lib.sh
+source "$ROOT/scripts/bench-lib.sh"
 
 TMP=$(mktemp -d /tmp/pramaan-bench-certificates.XXXXXX)
 # nginx's workers drop to an unprivileged user when started as root: the static file lives in a
@@ -53,13 +55,6 @@ WWW=$(mktemp -d /tmp/pramaan-bench-certificates-www.XXXXXX)
 chmod 755 "$WWW"
 LIMSD_PID=""
 NGINX_PID=""
-stop_pid() {  # pid: TERM, wait up to 10 s, then KILL
-  local pid=$1
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid"
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
 cleanup() {
   set +e
   stop_pid "$NGINX_PID"
@@ -70,7 +65,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
 # --- tools ------------------------------------------------------------------------------------
@@ -133,26 +127,12 @@ PW="Bch-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
 (cd "$TMP" && timeout 120 "$LIMSD" --create-admin benchadmin <<<"$PW" >"$TMP/create-admin.log" 2>&1) ||
   { cat "$TMP/create-admin.log"; die "limsd --create-admin failed"; }
 
-start_limsd() {
-  rm -f "$TMP/port"
-  (cd "$TMP" && exec "$LIMSD" >>"$TMP/limsd.log" 2>&1) &
-  LIMSD_PID=$!
-  for _ in $(seq 1 600); do
-    [[ -s $TMP/port ]] && break
-    kill -0 "$LIMSD_PID" 2>/dev/null || { tail -20 "$TMP/limsd.log"; die "limsd exited during start-up"; }
-    sleep 0.1
-  done
-  [[ -s $TMP/port ]] || die "limsd did not start within 60 s"
-  URL="http://127.0.0.1:$(cat "$TMP/port")"
+serve() {
+  start_limsd "$TMP"
   log "limsd (pid $LIMSD_PID) serving $URL"
 }
-start_limsd
+serve
 
-api() {  # method path token body -> response body; fails on a non-2xx status
-  curl -sS --fail-with-body --max-time 60 -X "$1" "$URL$2" -H 'Content-Type: application/json' \
-    ${3:+-H "Authorization: Bearer $3"} ${4:+--data "$4"}
-}
-json() { python3 -c "import json,sys; print(json.load(sys.stdin)[sys.argv[1]])" "$1"; }
 login() { api POST /api/v1/auth/login "" "{\"username\":\"$1\",\"password\":\"$PW\"}" | json token; }
 user() {  # username role
   api POST /api/v1/users "$ADMIN" \
@@ -240,7 +220,7 @@ echo "== 2b. the same issue path with production Argon2 (defaults: t=2, m=64 MiB
 stop_pid "$LIMSD_PID"
 LIMSD_PID=""
 unset LIMS_AUTH_ARGON2_T LIMS_AUTH_ARGON2_M_KIB
-start_limsd
+serve
 SIGNATORY=$(login benchsignatory)  # upgrades the stored hash to the production parameters
 sql -e "SELECT LEFT(password_hash, 32) FROM pramaan.users WHERE username = 'benchsignatory'" 2>/dev/null |
   sed 's/^/  signatory hash now /' || true

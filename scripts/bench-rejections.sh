@@ -36,16 +36,11 @@ LIMSD=$ROOT/$BUILD/lims/server/limsd
 
 log() { echo "bench-rejections: $*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=scripts/bench-lib.sh
+source "$ROOT/scripts/bench-lib.sh"
 
 TMP=$(mktemp -d /tmp/pramaan-bench-rejections.XXXXXX)
 LIMSD_PID=""
-stop_pid() {  # pid: TERM, wait up to 10 s, then KILL
-  local pid=$1
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid"
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
 cleanup() {
   set +e
   stop_pid "$LIMSD_PID"
@@ -54,8 +49,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # --- build ------------------------------------------------------------------------------------
 if [[ ${SKIP_BUILD:-0} != 1 ]]; then
@@ -102,23 +95,9 @@ sql -N -B -e "SELECT table_name, ROUND((data_length + index_length) / 1048576) F
 PW="Bch-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
 (cd "$TMP" && timeout 120 "$LIMSD" --create-admin benchadmin <<<"$PW" >"$TMP/create-admin.log" 2>&1) ||
   { cat "$TMP/create-admin.log"; die "limsd --create-admin failed"; }
-rm -f "$TMP/port"
-(cd "$TMP" && exec "$LIMSD" >>"$TMP/limsd.log" 2>&1) &
-LIMSD_PID=$!
-for _ in $(seq 1 600); do
-  [[ -s $TMP/port ]] && break
-  kill -0 "$LIMSD_PID" 2>/dev/null || { tail -20 "$TMP/limsd.log"; die "limsd exited during start-up"; }
-  sleep 0.1
-done
-[[ -s $TMP/port ]] || die "limsd did not start within 60 s"
-URL="http://127.0.0.1:$(cat "$TMP/port")"
+start_limsd "$TMP"
 log "limsd (pid $LIMSD_PID) serving $URL"
 
-api() {  # method path token body -> response body; fails on a non-2xx status
-  curl -sS --fail-with-body --max-time 60 -X "$1" "$URL$2" -H 'Content-Type: application/json' \
-    ${3:+-H "Authorization: Bearer $3"} ${4:+--data "$4"}
-}
-json() { python3 -c "import json,sys; print(json.load(sys.stdin)[sys.argv[1]])" "$1"; }
 login() { api POST /api/v1/auth/login "" "{\"username\":\"$1\",\"password\":\"$PW\"}" | json token; }
 ADMIN=$(login benchadmin)
 api POST /api/v1/users "$ADMIN" \

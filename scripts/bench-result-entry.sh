@@ -27,23 +27,20 @@ REQUIREMENTS=REACH-XVII-47-CRVI-LEATHER,REACH-XVII-61-DMFU,REACH-XVII-43-BENZIDI
 
 log() { echo "bench-result-entry: $*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=scripts/bench-lib.sh
+source "$ROOT/scripts/bench-lib.sh"
+API_TIMEOUT=30
 
 TMP=$(mktemp -d /tmp/pramaan-bench-result-entry.XXXXXX)
 LIMSD_PID=""
 cleanup() {
   set +e
-  if [[ -n $LIMSD_PID ]] && kill -0 "$LIMSD_PID" 2>/dev/null; then
-    kill -TERM "$LIMSD_PID"
-    for _ in $(seq 1 100); do kill -0 "$LIMSD_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$LIMSD_PID" 2>/dev/null && kill -KILL "$LIMSD_PID"
-  fi
+  stop_pid "$LIMSD_PID"
   [[ -d $TMP/db ]] && LIMS_DB_DIR=$TMP/db timeout 90 scripts/db.sh stop
   if [[ ${KEEP:-0} == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # --- build ------------------------------------------------------------------------------------
 # There is no LIMS_BUILD_BENCH option: bench/ is always part of the build; only the two targets
@@ -111,22 +108,9 @@ TECH_PW="Tec-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
 # In the temp dir, so that no lims.properties of the working tree is read.
 (cd "$TMP" && timeout 120 "$LIMSD" --create-admin benchadmin <<<"$ADMIN_PW" >"$TMP/create-admin.log" 2>&1) ||
   { cat "$TMP/create-admin.log"; die "limsd --create-admin failed"; }
-(cd "$TMP" && exec "$LIMSD" >"$TMP/limsd.log" 2>&1) &
-LIMSD_PID=$!
-for _ in $(seq 1 600); do
-  [[ -s $TMP/port ]] && break
-  kill -0 "$LIMSD_PID" 2>/dev/null || { tail -20 "$TMP/limsd.log"; die "limsd exited during start-up"; }
-  sleep 0.1
-done
-[[ -s $TMP/port ]] || die "limsd did not start within 60 s"
-URL="http://127.0.0.1:$(cat "$TMP/port")"
+start_limsd "$TMP"
 log "limsd (pid $LIMSD_PID) serving $URL with $LIMS_HTTP_THREADS threads and $LIMS_DB_POOL_SIZE connections"
 
-api() {  # method path token body -> response body; fails on a non-2xx status
-  curl -sS --fail-with-body --max-time 30 -X "$1" "$URL$2" -H 'Content-Type: application/json' \
-    ${3:+-H "Authorization: Bearer $3"} ${4:+--data "$4"}
-}
-json() { python3 -c "import json,sys; print(json.load(sys.stdin)[sys.argv[1]])" "$1"; }
 login() { api POST /api/v1/auth/login "" "{\"username\":\"$1\",\"password\":\"$2\"}" | json token; }
 
 ADMIN_TOKEN=$(login benchadmin "$ADMIN_PW")
